@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every configuration variable, parsed once. README "Configure" documents each one; keep both in step.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Set: a PostGIS server. Unset: the embedded PGlite database in PINGAN_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  PINGAN_DATA_DIR: z.string().min(1).default('./data'),
+  /** auto: load the demo county into an empty embedded database; on: also into an empty server; off: never. */
+  PINGAN_DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
+  PINGAN_DEMO_SEED: z.coerce.number().int().default(20261123),
+  PINGAN_DEMO_SCALE: z.coerce.number().positive().max(50).default(1),
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
+  /** Folder of the built client; built on start when missing or stale. */
+  PINGAN_WEB_DIST: z.string().min(1).default('./web/dist'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+/** Parses the environment; throws one readable error naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return {
+    ...parsed.data,
+    PINGAN_DATA_DIR: resolve(parsed.data.PINGAN_DATA_DIR),
+    PINGAN_WEB_DIST: resolve(parsed.data.PINGAN_WEB_DIST),
+  };
+}

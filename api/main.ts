@@ -1,0 +1,76 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import type { Db } from './db/types.js';
+import { createLogger } from './logger.js';
+import { prepareDatabase, type StartupProgress } from './startup.js';
+import { buildClient, isClientBuildFresh } from './web-build.js';
+
+/**
+ * `npm start`: listens at once (answering 503 with progress while starting), opens the database,
+ * loads the demo county on first start, builds the client if it is missing or stale, then serves.
+ */
+const config = loadConfig();
+const log = createLogger(config.LOG_LEVEL);
+const started = performance.now();
+
+let progress: StartupProgress = { step: 'opening_database' };
+let webStatus: 'ready' | 'building' | 'failed' = isClientBuildFresh(config.PINGAN_WEB_DIST) ? 'ready' : 'building';
+let handler: ((request: Request) => Response | Promise<Response>) | null = null;
+let db: Db | null = null;
+
+const startingResponse = () =>
+  Response.json(
+    { status: 'starting', progress, message: '平安一张图正在启动 / Pingan Atlas is starting' },
+    { status: 503, headers: { 'retry-after': '2' } },
+  );
+
+const server = serve({ fetch: (request) => (handler ? handler(request) : startingResponse()), port: config.PORT, hostname: config.HOST }, (info) => {
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  log.info('listening', { url: `http://${host}:${info.port}` });
+  process.stdout.write(`\n  平安一张图 Pingan Atlas: http://${host}:${info.port}\n\n`);
+});
+server.on('error', (error) => {
+  log.error('cannot listen', { error: error.message, host: config.HOST, port: config.PORT });
+  process.exit(1);
+});
+
+if (webStatus === 'building') {
+  log.info('building the web client (first start or changed sources)…');
+  buildClient(config.PINGAN_WEB_DIST, (line) => log.debug('vite', { line }))
+    .then(() => {
+      webStatus = 'ready';
+      log.info('web client built', { seconds: Math.round((performance.now() - started) / 100) / 10 });
+    })
+    .catch((error: Error) => {
+      webStatus = 'failed';
+      log.error('web client build failed', { error: error.message });
+    });
+}
+
+try {
+  db = await prepareDatabase(config, log, (p) => {
+    if (p.step !== progress.step) log.info('startup', { step: p.step, detail: p.detail });
+    progress = p;
+  });
+  const app = createApp({ db, log, webDist: config.PINGAN_WEB_DIST, webStatus: () => webStatus });
+  handler = app.fetch;
+  log.info('ready', { database: db.kind, seconds: Math.round((performance.now() - started) / 100) / 10 });
+} catch (error) {
+  log.error('startup failed', { error: (error as Error).message });
+  process.stderr.write(`\nPingan Atlas could not start: ${(error as Error).message}\n`);
+  server.close();
+  process.exit(1);
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info('shutting down', { signal });
+  server.close();
+  await db?.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

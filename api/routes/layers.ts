@@ -1,0 +1,64 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { LAYERS, LAYER_IDS, isLayerId } from '../../geo/layers.js';
+import { ApiError } from '../errors.js';
+import { findLayerFeaturesInBbox, type Bbox } from '../layers/features.js';
+import { rejectUnknownParameters } from '../query-params.js';
+import type { AppEnv } from '../app.js';
+
+const WORLD: Bbox = [-180, -90, 180, 90];
+
+/** Parses `bbox=minx,miny,maxx,maxy` (EPSG:4326); `null` when absent. Throws InvalidBbox naming what is wrong. */
+export function parseBbox(raw: string | undefined): Bbox | null {
+  if (raw === undefined) return null;
+  const parts = raw.split(',');
+  if (parts.length !== 4) throw new ApiError(400, 'InvalidBbox', `bbox needs 4 numbers minx,miny,maxx,maxy; got ${parts.length} value(s)`);
+  const nums = parts.map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
+  const names = ['minx', 'miny', 'maxx', 'maxy'];
+  nums.forEach((n, i) => {
+    if (!Number.isFinite(n)) throw new ApiError(400, 'InvalidBbox', `bbox ${names[i]} is not a finite number: "${parts[i]}"`);
+  });
+  const [minx, miny, maxx, maxy] = nums as [number, number, number, number];
+  if (minx < -180 || maxx > 180) throw new ApiError(400, 'InvalidBbox', 'bbox longitudes must lie within -180..180');
+  if (miny < -90 || maxy > 90) throw new ApiError(400, 'InvalidBbox', 'bbox latitudes must lie within -90..90');
+  if (miny > maxy) throw new ApiError(400, 'InvalidBbox', 'bbox miny is greater than maxy');
+  if (minx > maxx) throw new ApiError(400, 'InvalidBbox', 'bbox minx is greater than maxx (crossing the antimeridian is not supported here)');
+  return [minx, miny, maxx, maxy];
+}
+
+const limitSchema = z.coerce.number().int().positive();
+
+export const layerRoutes = new Hono<AppEnv>()
+  .get('/', (c) =>
+    c.json({
+      layers: LAYER_IDS.map((id) => {
+        const l = LAYERS[id];
+        return {
+          id, title: l.title, geometryKind: l.geometryKind, properties: l.properties, timeColumn: l.timeColumn,
+          minZoom: l.minZoom, maxZoom: l.maxZoom, defaultLimit: l.defaultLimit, maxLimit: l.maxLimit,
+          defaultVisible: l.defaultVisible, features: `/api/layers/${id}/features`,
+        };
+      }),
+    }),
+  )
+  .get('/:layerId/features', async (c) => {
+    const layerId = c.req.param('layerId');
+    if (!isLayerId(layerId)) {
+      throw new ApiError(404, 'UnknownLayer', `No layer "${layerId}". Known layers: ${LAYER_IDS.join(', ')}`);
+    }
+    const layer = LAYERS[layerId];
+    rejectUnknownParameters(c.req.url, ['bbox', 'limit']);
+    const bbox = parseBbox(c.req.query('bbox')) ?? WORLD;
+    const rawLimit = c.req.query('limit');
+    let limit = layer.defaultLimit;
+    if (rawLimit !== undefined) {
+      const parsed = limitSchema.safeParse(rawLimit);
+      if (!parsed.success) throw new ApiError(400, 'InvalidParameter', `limit must be a positive integer; got "${rawLimit}"`);
+      if (parsed.data > layer.maxLimit) {
+        throw new ApiError(400, 'LimitTooLarge', `limit ${parsed.data} is above the maximum ${layer.maxLimit} for layer ${layerId}`);
+      }
+      limit = parsed.data;
+    }
+    const result = await findLayerFeaturesInBbox(c.var.db, layerId, bbox, limit);
+    return c.body(result.json, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+  });

@@ -1,0 +1,63 @@
+-- 0002: reference lists the product ships with (configurable later by admins).
+
+INSERT INTO incident_categories (code, parent_code, name_zh, name_en, sort_order) VALUES
+  ('dispute', NULL, '矛盾纠纷', 'Dispute', 1),
+  ('safety_hazard', NULL, '安全隐患', 'Safety hazard', 2),
+  ('public_order', NULL, '治安', 'Public order', 3),
+  ('fire', NULL, '消防', 'Fire', 4),
+  ('traffic', NULL, '交通', 'Traffic', 5),
+  ('work_safety', NULL, '安全生产', 'Work safety', 6),
+  ('environment', NULL, '环境', 'Environment', 7),
+  ('livelihood', NULL, '民生诉求', 'Livelihood request', 8),
+  ('petition', NULL, '信访', 'Petition', 9),
+  ('criminal_case', NULL, '刑事案件', 'Criminal case', 10),
+  ('dispute.neighbour', 'dispute', '邻里纠纷', 'Neighbour dispute', 1),
+  ('dispute.family', 'dispute', '婚姻家庭纠纷', 'Family dispute', 2),
+  ('dispute.land', 'dispute', '土地山林纠纷', 'Land dispute', 3),
+  ('dispute.labour', 'dispute', '劳资纠纷', 'Labour dispute', 4),
+  ('dispute.property', 'dispute', '物业纠纷', 'Property-management dispute', 5),
+  ('dispute.consumer', 'dispute', '消费纠纷', 'Consumer dispute', 6),
+  ('safety_hazard.building', 'safety_hazard', '房屋安全', 'Building safety', 1),
+  ('safety_hazard.gas', 'safety_hazard', '燃气隐患', 'Gas hazard', 2),
+  ('safety_hazard.electric', 'safety_hazard', '用电隐患', 'Electrical hazard', 3),
+  ('public_order.theft', 'public_order', '盗窃', 'Theft', 1),
+  ('public_order.fight', 'public_order', '打架斗殴', 'Fight', 2),
+  ('public_order.gambling', 'public_order', '赌博', 'Gambling', 3),
+  ('fire.residential', 'fire', '居民火情', 'Residential fire', 1),
+  ('fire.field', 'fire', '野外火情', 'Field fire', 2),
+  ('traffic.collision', 'traffic', '交通事故', 'Collision', 1),
+  ('traffic.parking', 'traffic', '违停占道', 'Illegal parking', 2),
+  ('work_safety.factory', 'work_safety', '企业安全', 'Factory safety', 1),
+  ('work_safety.construction', 'work_safety', '施工安全', 'Construction safety', 2),
+  ('environment.waste', 'environment', '垃圾堆放', 'Waste dumping', 1),
+  ('environment.pollution', 'environment', '污染', 'Pollution', 2),
+  ('livelihood.water', 'livelihood', '供水', 'Water supply', 1),
+  ('livelihood.road', 'livelihood', '道路设施', 'Roads and facilities', 2),
+  ('livelihood.welfare', 'livelihood', '社会救助', 'Social assistance', 3),
+  ('petition.visit', 'petition', '来访', 'Visit', 1),
+  ('petition.letter', 'petition', '来信', 'Letter', 2),
+  ('criminal_case.theft', 'criminal_case', '盗窃案', 'Theft case', 1),
+  ('criminal_case.fraud', 'criminal_case', '诈骗案', 'Fraud case', 2),
+  ('criminal_case.violent', 'criminal_case', '暴力案件', 'Violent case', 3)
+ON CONFLICT (code) DO NOTHING;
+
+-- The seeds name "8 no-case, 4 no-accident, 4 no-petition" criteria without listing them; these are
+-- the product's default wording, editable by admins.
+INSERT INTO three_nos_criteria (grp, idx, name_zh, name_en) VALUES
+  ('no_case', 1, '无故意杀人、伤害等暴力刑事案件', 'No homicide, assault or other violent crime'),
+  ('no_case', 2, '无抢劫、抢夺案件', 'No robbery or snatching'),
+  ('no_case', 3, '无入室盗窃案件', 'No burglary'),
+  ('no_case', 4, '无电信网络诈骗案件', 'No telecom or online fraud'),
+  ('no_case', 5, '无涉毒案件', 'No drug offences'),
+  ('no_case', 6, '无黄赌案件', 'No prostitution or gambling offences'),
+  ('no_case', 7, '无涉黑涉恶案件', 'No organised-crime offences'),
+  ('no_case', 8, '无民转刑案件', 'No dispute escalating into a criminal case'),
+  ('no_accident', 1, '无较大以上道路交通事故', 'No serious road traffic accident'),
+  ('no_accident', 2, '无较大以上生产安全事故', 'No serious work-safety accident'),
+  ('no_accident', 3, '无较大以上火灾事故', 'No serious fire'),
+  ('no_accident', 4, '无食品药品安全事故', 'No food or drug safety accident'),
+  ('no_petition', 1, '无越级上访', 'No petition bypassing levels'),
+  ('no_petition', 2, '无重复上访', 'No repeated petitions'),
+  ('no_petition', 3, '无集体上访', 'No collective petitions'),
+  ('no_petition', 4, '无非正常上访', 'No abnormal petitions')
+ON CONFLICT (grp, idx) DO NOTHING;

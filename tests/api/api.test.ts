@@ -1,0 +1,103 @@
+import { expect, it } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { createLogger } from '../../api/logger.js';
+import { LAYERS, LAYER_IDS } from '../../geo/layers.js';
+import { describeEachDatabase } from '../support/databases.js';
+
+const quiet = createLogger('error', () => undefined);
+
+describeEachDatabase('HTTP API', ({ db, engine }) => {
+  const app = () => createApp({ db: db(), log: quiet, webDist: null });
+  const get = (path: string) => app().request(path);
+
+  it('GET /health names the database and the demo counts', async () => {
+    const res = await get('/health');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.status).toBe('ok');
+    expect(body.database.kind).toBe(engine);
+    expect(body.database.postgis).toMatch(/^3\.\d+/);
+    expect(body.database.version).toMatch(engine === 'pglite' ? /^18\./ : /^15\./);
+    // ST_AsMVT exists on the server's PostGIS, not in PGlite's: detected at start.
+    expect(body.database.mvt).toBe(engine === 'postgres');
+    expect(body.counts.incidents).toBeGreaterThanOrEqual(30000);
+    expect(body.counts.grids).toBeGreaterThanOrEqual(400);
+  });
+
+  it('GET /api/regions/tree nests county → township → village', async () => {
+    const res = await get('/api/regions/tree');
+    expect(res.status).toBe(200);
+    const { root } = await res.json();
+    expect(root.level).toBe('county');
+    expect(root.code).toMatch(/^\d{6}000000$/);
+    expect(root.children.length).toBeGreaterThanOrEqual(8);
+    const village = root.children[0].children[0];
+    expect(village.level).toBe('village');
+    expect(village.code.startsWith(root.children[0].code.slice(0, 9))).toBe(true);
+    const [minx, miny, maxx, maxy] = root.bbox;
+    expect(minx).toBeGreaterThan(119.5);
+    expect(maxx).toBeLessThan(121);
+    expect(miny).toBeGreaterThan(29);
+    expect(maxy).toBeLessThan(30.5);
+  });
+
+  it.each(LAYER_IDS)('GET /api/layers/%s/features returns GeoJSON with exactly the catalogue properties', async (id) => {
+    const res = await get(`/api/layers/${id}/features?limit=5`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/geo+json');
+    const fc = await res.json();
+    expect(fc.type).toBe('FeatureCollection');
+    expect(fc.numberReturned).toBe(fc.features.length);
+    expect(fc.features.length).toBe(5);
+    for (const f of fc.features) {
+      expect(Object.keys(f.properties).sort()).toEqual([...LAYERS[id].properties].sort());
+      expect(f.geometry.type).toBeTruthy();
+    }
+  });
+
+  it('bbox filters features to the box', async () => {
+    const bbox = [120.25, 29.65, 120.35, 29.75];
+    const res = await get(`/api/layers/incidents/features?bbox=${bbox.join(',')}&limit=100000`);
+    const fc = await res.json();
+    const all = await (await get('/api/layers/incidents/features?limit=100000')).json();
+    expect(fc.features.length).toBeLessThan(all.features.length);
+    expect(fc.features.length).toBeGreaterThan(0);
+    for (const f of fc.features) {
+      const [x, y] = f.geometry.coordinates;
+      expect(x >= bbox[0]! && x <= bbox[2]! && y >= bbox[1]! && y <= bbox[3]!).toBe(true);
+    }
+  });
+
+  it.each([
+    ['/api/layers/incidents/features?bbox=1,2,3', 400, 'InvalidBbox'],
+    ['/api/layers/incidents/features?bbox=a,2,3,4', 400, 'InvalidBbox'],
+    ['/api/layers/incidents/features?bbox=120,30,121,29', 400, 'InvalidBbox'],
+    ['/api/layers/incidents/features?bbox=120,29,181,30', 400, 'InvalidBbox'],
+    ['/api/layers/incidents/features?limit=0', 400, 'InvalidParameter'],
+    ['/api/layers/incidents/features?limit=ten', 400, 'InvalidParameter'],
+    [`/api/layers/grids/features?limit=${LAYERS.grids.maxLimit + 1}`, 400, 'LimitTooLarge'],
+    ['/api/layers/incidents/features?colour=red', 400, 'UnknownParameter'],
+    ['/api/layers/people/features', 404, 'UnknownLayer'],
+    ['/api/nothing', 404, 'NotFound'],
+  ])('%s → %i %s in the one error shape', async (path, status, code) => {
+    const res = await get(path);
+    expect(res.status).toBe(status);
+    const body = await res.json();
+    expect(body.error.code).toBe(code);
+    expect(body.error.message.length).toBeGreaterThan(5);
+    expect(body.error.requestId).toMatch(/\S+/);
+    expect(Object.keys(body)).toEqual(['error']);
+  });
+
+  it('GET /api/openapi.json is an OpenAPI 3 document listing every layer', async () => {
+    const doc = await (await get('/api/openapi.json')).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.paths['/api/layers/{layerId}/features'].get.parameters[0].schema.enum).toEqual([...LAYER_IDS]);
+    expect(doc.paths['/health']).toBeDefined();
+  });
+
+  it('sends a Content-Security-Policy that keeps the client on its own origin', async () => {
+    const res = await get('/health');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+});
