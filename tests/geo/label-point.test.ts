@@ -27,3 +27,11 @@ describe('labelPoint', () => {
     expect(labelPoint({ type: 'MultiPolygon', coordinates: [[[[0, 0], [1, 1], [0, 0]]]] })).toBeNull();
   });
 });
+
+describe('labelPoint on other geometries', () => {
+  it('returns null for null and for points and lines', () => {
+    expect(labelPoint(null)).toBeNull();
+    expect(labelPoint({ type: 'Point', coordinates: [120, 29] })).toBeNull();
+    expect(labelPoint({ type: 'LineString', coordinates: [[120, 29], [121, 30]] })).toBeNull();
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * Shapes of the API responses the client reads. Property interfaces mirror the `properties` list of
+ * each layer in the shared catalogue (`geo/layers.ts`); the API emits exactly those, no more.
+ */
+import type {
+  CameraKind, CameraStatus, GridClass, IncidentCategory, IncidentLevel, IncidentSource,
+  IncidentStatus, FlowLevel, KeyPlaceType, LayerId, RegionLevel, RiskLevel, WarningColour,
+} from '$geo/layers';
+
+/** [minLon, minLat, maxLon, maxLat] in WGS84 degrees. */
+export type Bbox = readonly [number, number, number, number];
+
+export interface RegionNode {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  kind: string | null;
+  bbox: Bbox;
+  children: RegionNode[];
+}
+
+export interface RegionTreeResponse {
+  root: RegionNode;
+}
+
+export interface HealthResponse {
+  status: 'ok' | string;
+  database: { kind: 'pglite' | 'postgres'; version: string; postgis: string };
+  counts: Partial<Record<string, number>>;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; requestId?: string };
+}
+
+export type Position = number[];
+
+export type Geometry =
+  | { type: 'Point'; coordinates: Position }
+  | { type: 'MultiPoint'; coordinates: Position[] }
+  | { type: 'LineString'; coordinates: Position[] }
+  | { type: 'MultiLineString'; coordinates: Position[][] }
+  | { type: 'Polygon'; coordinates: Position[][] }
+  | { type: 'MultiPolygon'; coordinates: Position[][][] };
+
+export interface Feature<P> {
+  type: 'Feature';
+  id: string | number;
+  geometry: Geometry | null;
+  properties: P;
+}
+
+export interface FeatureCollection<P> {
+  type: 'FeatureCollection';
+  features: Feature<P>[];
+  numberReturned: number;
+  numberMatched?: number;
+  limit: number;
+}
+
+export interface RegionProperties {
+  code: string;
+  parent_code: string | null;
+  level: RegionLevel;
+  kind: string | null;
+  name: string;
+}
+
+export interface GridProperties {
+  code: string;
+  name: string;
+  grid_class: GridClass;
+  village_code: string;
+  households: number | null;
+  residents: number | null;
+  leader_count: number | null;
+  instructor_count: number | null;
+  worker_count: number | null;
+  key_place_id: string | number | null;
+  version_id: string | number | null;
+}
+
+export interface AddressPointProperties {
+  id: string | number;
+  households: number | null;
+  building_kind: string | null;
+  village_code: string | null;
+  grid_code: string | null;
+}
+
+export interface CameraProperties {
+  id: string | number;
+  code: string;
+  kind: CameraKind;
+  heading_deg: number | null;
+  fov_deg: number | null;
+  range_m: number | null;
+  status: CameraStatus;
+  owner: string | null;
+  village_code: string | null;
+  grid_code: string | null;
+}
+
+export interface KeyPlaceProperties {
+  id: string | number;
+  name: string;
+  place_type: KeyPlaceType;
+  risk_level: RiskLevel;
+  village_code: string | null;
+  grid_code: string | null;
+}
+
+export interface IncidentProperties {
+  id: string | number;
+  category: IncidentCategory;
+  subcategory: string | null;
+  level: IncidentLevel;
+  source: IncidentSource;
+  occurred_at: string;
+  reported_at: string | null;
+  flow_level: FlowLevel;
+  status: IncidentStatus;
+  warning_colour: WarningColour | null;
+  village_code: string | null;
+  grid_code: string | null;
+}
+
+export interface PatrolTrackProperties {
+  id: string | number;
+  worker_id: string | number;
+  grid_code: string | null;
+  started_at: string;
+  ended_at: string | null;
+  distance_m: number | null;
+}
+
+/** Properties of each catalogue layer, by id. */
+export interface LayerPropertiesMap {
+  regions: RegionProperties;
+  grids: GridProperties;
+  address_points: AddressPointProperties;
+  cameras: CameraProperties;
+  key_places: KeyPlaceProperties;
+  incidents: IncidentProperties;
+  patrol_tracks: PatrolTrackProperties;
+}
+
+// Compile-time check that the map above names every catalogue layer and nothing else.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const layerPropertiesComplete: Exact<keyof LayerPropertiesMap, LayerId> = true;
+void layerPropertiesComplete;
+
+export type LayerFeatureCollection<Id extends LayerId> = FeatureCollection<LayerPropertiesMap[Id]>;
+export type AnyLayerFeatureCollection = LayerFeatureCollection<LayerId>;

@@ -1,0 +1,178 @@
+/**
+ * State of every catalogue layer: whether the user shows it, whether its features are loading,
+ * loaded or failed, and the features themselves.
+ *
+ * Layers visible from zoom 0 are fetched once for the whole county extent. Layers with a higher
+ * `minZoom` in the catalogue (address points, patrol tracks) are many and only useful up close, so
+ * they are fetched for the current view once zoomed in, and refetched (cancelling the previous
+ * request) when the view leaves the area already fetched.
+ */
+import { LAYER_IDS, LAYERS, type LayerDef, type LayerId } from '$geo/layers';
+import { fetchLayerFeatures } from './api/client';
+import type { Bbox, LayerFeatureCollection } from './api/types';
+import { handleError, isAbortError } from './handle-error';
+import { i18n } from './i18n.svelte';
+
+export type LayerStatus = 'idle' | 'loading' | 'loaded' | 'error';
+export type LoadMode = 'extent' | 'viewport';
+
+/** A viewport fetch covers the view plus this share of its size on each side, so small pans reuse it. */
+const VIEWPORT_PADDING = 0.25;
+
+export interface MapView {
+  bbox: Bbox;
+  zoom: number;
+}
+
+function padBbox([minX, minY, maxX, maxY]: Bbox, share: number): Bbox {
+  const dx = (maxX - minX) * share;
+  const dy = (maxY - minY) * share;
+  return [minX - dx, minY - dy, maxX + dx, maxY + dy];
+}
+
+function bboxContains(outer: Bbox, inner: Bbox): boolean {
+  return outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3];
+}
+
+export class LayerState<Id extends LayerId = LayerId> {
+  readonly id: Id;
+  readonly def: LayerDef;
+  readonly mode: LoadMode;
+
+  visible = $state(false);
+  status = $state<LayerStatus>('idle');
+  /** Raw (not deeply reactive): tens of thousands of features must not be proxied. */
+  data = $state.raw<LayerFeatureCollection<Id> | null>(null);
+  errorMessage = $state<string | null>(null);
+
+  /** Features drawn. */
+  count = $derived(this.data ? (this.data.numberReturned ?? this.data.features.length) : 0);
+  /** Features that matched, when the server says and it is more than were returned. */
+  truncatedFrom = $derived.by(() => {
+    const matched = this.data?.numberMatched;
+    return matched !== undefined && matched > this.count ? matched : null;
+  });
+
+  #controller: AbortController | null = null;
+  #loadedBbox: Bbox | null = null;
+
+  constructor(id: Id) {
+    this.id = id;
+    this.def = LAYERS[id];
+    this.mode = this.def.minZoom > 0 ? 'viewport' : 'extent';
+    this.visible = this.def.defaultVisible;
+  }
+
+  /** Whether the map draws it at `zoom` (checked, and inside the catalogue's zoom range). */
+  drawnAt(zoom: number): boolean {
+    return this.visible && zoom >= this.def.minZoom && zoom <= this.def.maxZoom;
+  }
+
+  /** Whether `bbox` is already covered by what was fetched (and nothing was cut off by the limit). */
+  covers(bbox: Bbox): boolean {
+    return this.status === 'loaded' && this.#loadedBbox !== null
+      && this.truncatedFrom === null && bboxContains(this.#loadedBbox, bbox);
+  }
+
+  cancel(): void {
+    this.#controller?.abort();
+    this.#controller = null;
+  }
+
+  /**
+   * Fetches the features in `bbox`, replacing what was there. Resolves true when they loaded, false
+   * when the request failed (the error is shown) or was superseded by a newer one.
+   */
+  async load(bbox: Bbox): Promise<boolean> {
+    this.cancel();
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.status = 'loading';
+    this.errorMessage = null;
+    try {
+      const data = await fetchLayerFeatures(this.id, { bbox, limit: this.def.maxLimit }, controller.signal);
+      if (controller.signal.aborted) return false;
+      this.data = data;
+      this.#loadedBbox = bbox;
+      this.status = 'loaded';
+      return true;
+    } catch (error) {
+      if (controller.signal.aborted || isAbortError(error)) return false;
+      this.status = 'error';
+      this.errorMessage = handleError(error, i18n.t.loadLayerFailed(i18n.layerTitle(this.id)));
+      return false;
+    } finally {
+      if (this.#controller === controller) this.#controller = null;
+    }
+  }
+}
+
+class LayersManager {
+  readonly layers: LayerState[] = LAYER_IDS.map((id) => new LayerState(id));
+  /** The county's bbox, once the region tree has loaded. */
+  extent = $state.raw<Bbox | null>(null);
+  view = $state.raw<MapView | null>(null);
+
+  get(id: LayerId): LayerState {
+    const layer = this.layers.find((l) => l.id === id);
+    if (!layer) throw new Error(`unknown layer ${id}`);
+    return layer;
+  }
+
+  /** Counts of drawn features by layer id (0 for layers not loaded). */
+  counts(): Record<LayerId, number> {
+    return Object.fromEntries(this.layers.map((l) => [l.id, l.count])) as Record<LayerId, number>;
+  }
+
+  /**
+   * Sets the county extent and loads every visible layer that can be loaded now. Resolves once the
+   * layers visible by default have settled: true when all of them loaded.
+   */
+  async start(extent: Bbox): Promise<boolean> {
+    this.extent = extent;
+    const loads = this.layers
+      .filter((l) => l.visible)
+      .map((l) => this.#ensureLoaded(l).then((ok) => ok || !l.def.defaultVisible));
+    const results = await Promise.all(loads);
+    return results.every(Boolean);
+  }
+
+  setView(view: MapView): void {
+    this.view = view;
+    for (const layer of this.layers) {
+      if (layer.mode === 'viewport' && layer.visible) void this.#ensureLoaded(layer);
+    }
+  }
+
+  setVisible(id: LayerId, visible: boolean): void {
+    const layer = this.get(id);
+    layer.visible = visible;
+    if (visible) void this.#ensureLoaded(layer);
+    else if (layer.status === 'loading') {
+      layer.cancel();
+      layer.status = layer.data ? 'loaded' : 'idle';
+    }
+  }
+
+  retry(id: LayerId): void {
+    const layer = this.get(id);
+    if (layer.visible) void this.#ensureLoaded(layer, true);
+  }
+
+  /** Loads `layer` if it is not loaded (or no longer covers the view). Resolves true when it holds data. */
+  #ensureLoaded(layer: LayerState, force = false): Promise<boolean> {
+    if (layer.mode === 'extent') {
+      if (!this.extent) return Promise.resolve(false);
+      if (!force && (layer.status === 'loaded' || layer.status === 'loading')) {
+        return Promise.resolve(layer.status === 'loaded');
+      }
+      return layer.load(this.extent);
+    }
+    const view = this.view;
+    if (!view || view.zoom < layer.def.minZoom) return Promise.resolve(false);
+    if (!force && layer.covers(view.bbox)) return Promise.resolve(true);
+    return layer.load(padBbox(view.bbox, VIEWPORT_PADDING));
+  }
+}
+
+export const layersManager = new LayersManager();

@@ -1,0 +1,60 @@
+/**
+ * The contract between a catalogue layer id and how the client draws it. Each layer has one file
+ * in this folder exporting one `MapLayerRenderer`; the map view knows nothing layer-specific.
+ */
+import type { Layer } from '@deck.gl/core';
+import type { LayerSpecification } from 'maplibre-gl';
+import type { LayerId } from '$geo/layers';
+import type { LayerFeatureCollection } from '../api/types';
+import type { Lang, Messages } from '../i18n.svelte';
+
+export interface RenderContext {
+  lang: Lang;
+  t: Messages;
+  /** Map zoom when the layers were (re)built; they are rebuilt whenever a `zoomBreaks` value is crossed. */
+  zoom: number;
+  /** The user's checkbox for this layer. */
+  visible: boolean;
+}
+
+export interface DeckLayerSet {
+  /** Drawn above the MapLibre fills and lines, in catalogue draw order. */
+  body: Layer[];
+  /** Drawn above every body layer, so names stay readable. */
+  labels: Layer[];
+}
+
+export interface StyleLayerSet {
+  /** Fills and their outlines, drawn first (every layer's `base` before any layer's `overlay`). */
+  base: LayerSpecification[];
+  /** Lines that must stay above all fills (boundaries, tracks). */
+  overlay: LayerSpecification[];
+}
+
+export interface MapLayerRenderer<Id extends LayerId = LayerId> {
+  readonly id: Id;
+  /**
+   * MapLibre style layers drawing the GeoJSON source `sourceId` (which holds this layer's features);
+   * empty when the layer is drawn by deck.gl only. Their ids must start with `${id}:`.
+   */
+  styleLayers(sourceId: string): StyleLayerSet;
+  /**
+   * deck.gl layers for the loaded features, or empty sets when there are none. Layer ids must start
+   * with `${id}:` so tooltips find their renderer. Keep `data` references stable between calls
+   * (memoise derived arrays on the collection) so deck.gl does not rebuild its buffers.
+   */
+  deckLayers(data: LayerFeatureCollection<Id> | null, ctx: RenderContext): DeckLayerSet;
+  /** Zoom levels at which `deckLayers` changes what it shows. */
+  readonly zoomBreaks: readonly number[];
+  /** Tooltip text for a picked deck.gl object of this layer (`locale` is a BCP 47 tag), or null for none. */
+  describe?(object: unknown, t: Messages, locale: string): string | null;
+}
+
+/** For renderers drawn by deck.gl only. */
+export function noStyleLayers(): StyleLayerSet {
+  return { base: [], overlay: [] };
+}
+
+export function noDeckLayers(): DeckLayerSet {
+  return { body: [], labels: [] };
+}
