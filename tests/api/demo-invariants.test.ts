@@ -30,7 +30,7 @@ describeEachDatabase('demo county invariants', ({ db }) => {
     expect(c!.incidents).toBeGreaterThanOrEqual(30000);
     expect(c!.mediations).toBeGreaterThanOrEqual(5000);
     expect(c!.patrol_days).toBeGreaterThanOrEqual(30);
-    expect(c!.three_nos).toBeGreaterThanOrEqual(c!.villages);
+    expect(c!.three_nos).toBeGreaterThanOrEqual(c!.villages!);
   });
 
   it('grids tile their village: no overlaps', async () => {

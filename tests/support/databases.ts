@@ -22,7 +22,11 @@ async function createDatabaseFromTemplate(adminUrl: string, name: string, templa
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
+    // CREATE DATABASE … TEMPLATE fails while another session copies the same template, and test
+    // files open databases in parallel workers: serialise the copies.
+    await admin.query('SELECT pg_advisory_lock(20261123)');
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    await admin.query('SELECT pg_advisory_unlock(20261123)');
   } finally {
     await admin.end();
   }
