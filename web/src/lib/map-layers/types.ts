@@ -58,3 +58,21 @@ export function noStyleLayers(): StyleLayerSet {
 export function noDeckLayers(): DeckLayerSet {
   return { body: [], labels: [] };
 }
+
+/**
+ * A renderer that draws one deck.gl layer and no MapLibre layers, the same at every zoom
+ * (incidents, address points, key places).
+ */
+export function deckOnlyRenderer<Id extends LayerId>(
+  id: Id,
+  body: (data: LayerFeatureCollection<Id>, ctx: RenderContext) => Layer,
+  describe?: MapLayerRenderer<Id>['describe'],
+): MapLayerRenderer<Id> {
+  return {
+    id,
+    zoomBreaks: [],
+    styleLayers: noStyleLayers,
+    deckLayers: (data, ctx) => (data ? { body: [body(data, ctx)], labels: [] } : noDeckLayers()),
+    ...(describe ? { describe } : {}),
+  };
+}
