@@ -25,7 +25,16 @@ async function createDatabaseFromTemplate(adminUrl: string, name: string, templa
     // CREATE DATABASE … TEMPLATE fails while another session copies the same template, and test
     // files open databases in parallel workers: serialise the copies.
     await admin.query('SELECT pg_advisory_lock(20261123)');
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        break;
+      } catch (error) {
+        // 55006 object_in_use: a backend of the template is still exiting; it goes within a second.
+        if ((error as { code?: string }).code !== '55006' || attempt >= 10) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     await admin.query('SELECT pg_advisory_unlock(20261123)');
   } finally {
     await admin.end();

@@ -42,6 +42,7 @@ export async function setup(project: TestProject) {
     const db = await openPostgres({ connectionString: url, poolMax: 2, connectTimeoutMs: 5000, statementTimeoutMs: 0 });
     try {
       await loadTestDemo(db);
+      await db.query('ANALYZE'); // clones inherit the statistics
     } finally {
       await db.close();
     }

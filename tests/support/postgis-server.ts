@@ -70,6 +70,9 @@ export async function startPostgisServer(): Promise<PostgisServer> {
   const options = [
     `-p ${port}`, `-k ${dir}`, "-c listen_addresses='127.0.0.1'",
     '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=60',
+    // Autovacuum workers connect to the freshly loaded template database, and CREATE DATABASE …
+    // TEMPLATE then fails with "being accessed by other users". The template is ANALYZEd explicitly.
+    '-c autovacuum=off',
   ].join(' ');
   run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   let stopped = false;
