@@ -26,7 +26,7 @@ const startingResponse = () =>
   );
 
 const server = serve({ fetch: (request) => (handler ? handler(request) : startingResponse()), port: config.PORT, hostname: config.HOST }, (info) => {
-  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.HOST) ? 'localhost' : config.HOST;
   log.info('listening', { url: `http://${host}:${info.port}` });
   process.stdout.write(`\n  平安一张图 Pingan Atlas: http://${host}:${info.port}\n\n`);
 });
