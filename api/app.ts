@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -33,6 +34,8 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready' }: AppOp
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId());
+  // GeoJSON compresses ~6×: the 30,000-incident layer goes from ~14 MB to ~2 MB on the wire.
+  app.use('*', compress());
   app.use(
     '*',
     secureHeaders({

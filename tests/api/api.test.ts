@@ -96,6 +96,15 @@ describeEachDatabase('HTTP API', ({ db, engine }) => {
     expect(doc.paths['/health']).toBeDefined();
   });
 
+  it('compresses GeoJSON for clients that accept gzip', async () => {
+    const plain = await app().request('/api/layers/incidents/features?limit=2000');
+    const zipped = await app().request('/api/layers/incidents/features?limit=2000', { headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    const zippedBytes = (await zipped.arrayBuffer()).byteLength;
+    const plainBytes = (await plain.arrayBuffer()).byteLength;
+    expect(zippedBytes).toBeLessThan(plainBytes / 3);
+  });
+
   it('sends a Content-Security-Policy that keeps the client on its own origin', async () => {
     const res = await get('/health');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
