@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LAYERS, type LayerDef, type LayerId } from '../../geo/layers.js';
 import type { Queryable } from '../db/types.js';
+import type { Bbox } from '../../geo/region-tree.js';
 
 const TEMPLATE = readFileSync(new URL('./features.sql', import.meta.url), 'utf8');
 
@@ -23,7 +24,7 @@ const FEATURES_SQL = Object.fromEntries(
   Object.values(LAYERS).map((layer) => [layer.id, buildFeaturesSql(layer)]),
 ) as Record<LayerId, string>;
 
-export type Bbox = readonly [number, number, number, number];
+export type { Bbox };
 
 /**
  * The features of `layerId` intersecting `bbox`, at most `limit`, ordered by id, as the JSON text

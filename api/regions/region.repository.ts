@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { RegionLevel } from '../../geo/layers.js';
+import type { RegionNode } from '../../geo/region-tree.js';
 import type { Queryable } from '../db/types.js';
 
 const REGION_TREE_SQL = readFileSync(new URL('./region-tree.sql', import.meta.url), 'utf8');
 
-export interface RegionNode {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  kind: string | null;
-  bbox: [number, number, number, number];
-  children: RegionNode[];
-}
+export type { RegionNode };
 
 interface RegionRow {
   code: string;

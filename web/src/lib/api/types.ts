@@ -7,17 +7,8 @@ import type {
   IncidentStatus, FlowLevel, KeyPlaceType, LayerId, RegionLevel, RiskLevel, WarningColour,
 } from '$geo/layers';
 
-/** [minLon, minLat, maxLon, maxLat] in WGS84 degrees. */
-export type Bbox = readonly [number, number, number, number];
-
-export interface RegionNode {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  kind: string | null;
-  bbox: Bbox;
-  children: RegionNode[];
-}
+export type { Bbox, RegionNode } from '$geo/region-tree';
+import type { RegionNode } from '$geo/region-tree';
 
 export interface RegionTreeResponse {
   root: RegionNode;
