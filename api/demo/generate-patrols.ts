@@ -11,7 +11,8 @@ import { addDays, isoWeekday, localDate, localToUtcMs } from './calendar.js';
 import { COUNTY_CODE, type World } from './generate-regions.js';
 import type { Sampler } from './generate-points.js';
 import { geometryBbox, pointInGeometry } from './point-locator.js';
-import { KM_PER_DEG_LAT, KM_PER_DEG_LON, haversineMeters, round7 } from './projection.js';
+import { distance as greatCircleDistance } from '@turf/turf';
+import { KM_PER_DEG_LAT, KM_PER_DEG_LON, round7 } from './projection.js';
 import type { Rng } from './random.js';
 import type { DemoPatrolTrack } from './types.js';
 
@@ -150,7 +151,7 @@ function walk(
       const nlon = round7(lon + (Math.sin(heading) * stepKm) / KM_PER_DEG_LON);
       const nlat = round7(lat + (Math.cos(heading) * stepKm) / KM_PER_DEG_LAT);
       if (pointInGeometry(nlon, nlat, geom)) {
-        distance += haversineMeters(lon, lat, nlon, nlat);
+        distance += greatCircleDistance([lon, lat], [nlon, nlat], { units: 'meters' });
         lon = nlon;
         lat = nlat;
         moved = true;

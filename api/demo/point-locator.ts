@@ -3,7 +3,7 @@
  * candidates, turf's `booleanPointInPolygon` decides. This is how every demo record gets its grid,
  * village and natural village: by where it lies, never by which polygon the generator meant.
  */
-import { booleanPointInPolygon } from '@turf/turf';
+import { bbox, booleanPointInPolygon } from '@turf/turf';
 import Flatbush from 'flatbush';
 import type { MultiPolygon, Polygon } from 'geojson';
 
@@ -38,21 +38,9 @@ export class PolygonLocator<T> {
   }
 }
 
+/** Bounding box of a (Multi)Polygon: turf's bbox, typed as the 4-number box the locator indexes. */
 export function geometryBbox(geom: Polygon | MultiPolygon): [number, number, number, number] {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  const polys = geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates;
-  for (const poly of polys) {
-    for (const c of poly[0]!) {
-      if (c[0]! < minX) minX = c[0]!;
-      if (c[1]! < minY) minY = c[1]!;
-      if (c[0]! > maxX) maxX = c[0]!;
-      if (c[1]! > maxY) maxY = c[1]!;
-    }
-  }
-  return [minX, minY, maxX, maxY];
+  return bbox(geom) as [number, number, number, number];
 }
 
 /**

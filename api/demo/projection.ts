@@ -28,15 +28,6 @@ export function toPlane(lon: number, lat: number): [number, number] {
   return [(lon - CENTRE_LON) * KM_PER_DEG_LON, (lat - CENTRE_LAT) * KM_PER_DEG_LAT];
 }
 
-/** Great-circle distance in metres (haversine), for patrol track lengths. */
-export function haversineMeters(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * 1000 * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
 /** Plane polygons → GeoJSON MultiPolygon in degrees (rounded, consecutive duplicates dropped, closed). */
 export function planarToMultiPolygon(polys: readonly PlanarPolygon[]): MultiPolygon {
   return { type: 'MultiPolygon', coordinates: polys.map((p) => [ringToLonLat(p.outer), ...p.holes.map(ringToLonLat)]) };
