@@ -10,6 +10,7 @@ import { ApiError, errorBody } from './errors.js';
 import { buildHealthReport } from './health/health.repository.js';
 import type { Logger } from './logger.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { unavailableResponse } from './status-page.js';
 import { findRegionTree } from './regions/region.repository.js';
 import { layerRoutes } from './routes/layers.js';
 
@@ -82,10 +83,9 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready' }: AppOp
     app.use('/*', async (c, next) => {
       const status = webStatus();
       if (status === 'ready') return next();
-      const text = status === 'building'
-        ? '<meta http-equiv="refresh" content="3"><p>正在构建客户端，请稍候… / Building the web client, please wait…</p>'
-        : '<p>客户端构建失败，请查看服务器日志。 / The web client failed to build: see the server log.</p>';
-      return c.html(`<!doctype html><meta charset="utf-8"><title>平安一张图</title>${text}`, status === 'building' ? 503 : 500);
+      return status === 'building'
+        ? unavailableResponse(c.req.raw, { zh: '正在构建客户端，请稍候…', en: 'Building the web client, please wait…' }, 503, c.var.requestId)
+        : unavailableResponse(c.req.raw, { zh: '客户端构建失败，请查看服务器日志。', en: 'The web client failed to build: see the server log.' }, 500, c.var.requestId);
     });
     app.use('/assets/*', serveStatic({ root: webDist, onFound: (_p, c) => { c.header('Cache-Control', 'public, max-age=31536000, immutable'); } }));
     app.use('/*', serveStatic({ root: webDist }));

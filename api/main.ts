@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { Db } from './db/types.js';
 import { createLogger } from './logger.js';
+import { unavailableResponse } from './status-page.js';
 import { prepareDatabase, type StartupProgress } from './startup.js';
 import { buildClient, isClientBuildFresh } from './web-build.js';
 
@@ -19,13 +20,25 @@ let webStatus: 'ready' | 'building' | 'failed' = isClientBuildFresh(config.PINGA
 let handler: ((request: Request) => Response | Promise<Response>) | null = null;
 let db: Db | null = null;
 
-const startingResponse = () =>
-  Response.json(
-    { status: 'starting', progress, message: '平安一张图正在启动 / Pingan Atlas is starting' },
-    { status: 503, headers: { 'retry-after': '2' } },
-  );
+const STEP_NAMES: Record<StartupProgress['step'], { zh: string; en: string }> = {
+  opening_database: { zh: '打开数据库', en: 'opening the database' },
+  generating_demo: { zh: '生成示范县数据', en: 'generating the demo county' },
+  loading_demo: { zh: '载入示范县数据', en: 'loading the demo county' },
+  ready: { zh: '就绪', en: 'ready' },
+};
 
-const server = serve({ fetch: (request) => (handler ? handler(request) : startingResponse()), port: config.PORT, hostname: config.HOST }, (info) => {
+/** While starting: the one error shape (API) or a self-reloading notice (pages), naming the step. */
+const startingResponse = (request: Request) => {
+  const step = STEP_NAMES[progress.step];
+  const share = progress.fraction === undefined ? '' : ` ${Math.round(progress.fraction * 100)}%`;
+  const detail = progress.detail ? ` (${progress.detail}${share})` : share;
+  return unavailableResponse(request, {
+    zh: `平安一张图正在启动：${step.zh}${detail}…`,
+    en: `Pingan Atlas is starting: ${step.en}${detail}…`,
+  }, 503);
+};
+
+const server = serve({ fetch: (request) => (handler ? handler(request) : startingResponse(request)), port: config.PORT, hostname: config.HOST }, (info) => {
   const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.HOST) ? 'localhost' : config.HOST;
   log.info('listening', { url: `http://${host}:${info.port}` });
   process.stdout.write(`\n  平安一张图 Pingan Atlas: http://${host}:${info.port}\n\n`);

@@ -11,7 +11,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailability } from '../support/c
 import { openPgliteFromTemplate } from '../support/demo-template.js';
 import { reportMissing } from '../support/environment.js';
 
-export const ARTIFACTS = join(process.cwd(), 'tests', 'artifacts');
+const ARTIFACTS = join(process.cwd(), 'tests', 'artifacts');
 
 const availability = chromiumAvailability();
 const mustFail = reportMissing('browser tests', availability);
