@@ -4,9 +4,17 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Db } from './db/types.js';
-import { ApiError, errorBody } from './errors.js';
+import type { Db, Transaction } from './db/types.js';
+import { ApiError, errorBody, fromDatabaseError } from './errors.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { authenticate, scopedTransaction, type AuthSettings } from './auth/middleware.js';
+import { actorOf, type Principal } from './auth/principal.js';
+import { authRoutes } from './routes/auth.js';
+import { auditRoutes, categoryRoutes, tokenRoutes, userRoutes } from './routes/admin.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { exportRoutes, summaryRoutes } from './routes/summary.js';
 import { buildHealthReport } from './health/health.repository.js';
 import type { Logger } from './logger.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -15,7 +23,17 @@ import { findRegionTree } from './regions/region.repository.js';
 import { layerRoutes } from './routes/layers.js';
 
 export interface AppEnv {
-  Variables: { db: Db; requestId: string };
+  Variables: {
+    /** The database itself: only for sign-in and health. Request work uses `tx`. */
+    db: Db;
+    requestId: string;
+    /** The caller, on authenticated routes. */
+    principal: Principal;
+    /** The request's transaction, as the app role and scoped to the caller's region. */
+    tx: Transaction;
+    /** Why, for the request log (sign-in results). */
+    auditReason: string;
+  };
 }
 
 export interface AppOptions {
@@ -25,14 +43,22 @@ export interface AppOptions {
   webDist: string | null;
   /** While the client is still being built on first start: a short message page instead of 404. */
   webStatus?: () => 'ready' | 'building' | 'failed';
+  /** Session timeouts; defaults 30 min idle, 12 h absolute. */
+  auth?: Partial<AuthSettings> & { cookieSecure?: 'auto' | 'true' | 'false'; throttle?: LoginThrottle };
+  /** Largest API request body in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
 }
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The whole HTTP surface. Tests call `app.request(path)` without a socket.
  * Content-Security-Policy keeps the client on its own origin: the product must work offline.
  */
-export function createApp({ db, log, webDist, webStatus = () => 'ready' }: AppOptions) {
+export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = {}, maxBodyBytes = 1024 * 1024 }: AppOptions) {
   const app = new Hono<AppEnv>();
+  const settings: AuthSettings = { idleMinutes: auth.idleMinutes ?? 30, absoluteHours: auth.absoluteHours ?? 12 };
+  const throttle = auth.throttle ?? new LoginThrottle();
 
   app.use('*', requestId());
   // GeoJSON compresses ~6×: the 30,000-incident layer goes from ~14 MB to ~2 MB on the wire.
@@ -58,10 +84,31 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready' }: AppOp
     c.set('db', db);
     await next();
   });
+  // The request log: who, region, action and outcome for every change and every refusal; never a
+  // secret (no bodies, no cookies, no tokens).
+  app.use('/api/*', async (c, next) => {
+    await next();
+    const status = c.res.status;
+    if (!UNSAFE.has(c.req.method) && status < 400) return;
+    const p = c.var.principal;
+    const entry = {
+      requestId: c.var.requestId, actor: p ? actorOf(p) : null, region: p?.regionCode ?? null, role: p?.role ?? null,
+      action: `${c.req.method} ${c.req.path}`, status,
+      reason: c.var.auditReason ?? (c.error instanceof ApiError ? `${c.error.code}: ${c.error.message}` : undefined),
+    };
+    if (status >= 500) log.error('request failed', entry);
+    else if (status >= 400) log.warn('request refused', entry);
+    else log.info('request', entry);
+  });
 
   app.onError((error, c) => {
     const id = c.var.requestId ?? 'unknown';
-    if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, id), error.status);
+    const known = error instanceof ApiError ? error : fromDatabaseError(error);
+    if (known) {
+      if (known !== error) log.warn('database refused', { requestId: id, path: c.req.path, cause: (error as Error).message });
+      if (known.status === 401) c.header('WWW-Authenticate', 'Bearer realm="pingan-atlas"');
+      return c.json(errorBody(known.code, known.message, id), known.status);
+    }
     // Unexpected: log the cause, send nothing of it.
     log.error('unhandled error', { requestId: id, path: c.req.path, error: (error as Error).stack ?? String(error) });
     return c.json(errorBody('InternalError', 'Internal server error', id), 500);
@@ -70,13 +117,36 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready' }: AppOp
 
   app.get('/health', async (c) => c.json(await buildHealthReport(c.var.db)));
   app.get('/api/openapi.json', (c) => c.json(buildOpenApiDocument()));
-  app.get('/api/regions/tree', async (c) => {
-    const root = await findRegionTree(c.var.db);
+
+  // Bodies are counted as they stream in, so a chunked body without Content-Length is held to the
+  // same limit.
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => c.json(errorBody('PayloadTooLarge', `The request body is larger than ${maxBodyBytes} bytes`, c.var.requestId), 413),
+    }),
+  );
+  app.route('/api/auth', authRoutes({ ...settings, throttle, cookieSecure: auth.cookieSecure ?? 'auto' }));
+
+  // Everything below needs a caller and runs in one transaction scoped to the caller's region.
+  const api = new Hono<AppEnv>();
+  api.use('*', authenticate(settings), scopedTransaction());
+  api.get('/regions/tree', async (c) => {
+    const root = await findRegionTree(c.var.tx);
     if (!root) throw new ApiError(404, 'NotFound', 'No regions are loaded yet');
     return c.json({ root });
   });
-  app.route('/api/layers', layerRoutes);
-  app.all('/api/*', (c) => c.json(errorBody('NotFound', `No API route for ${c.req.method} ${c.req.path}`, c.var.requestId), 404));
+  api.route('/layers', layerRoutes);
+  api.route('/summary', summaryRoutes);
+  api.route('/export', exportRoutes);
+  api.route('/incidents', incidentRoutes);
+  api.route('/categories', categoryRoutes);
+  api.route('/users', userRoutes);
+  api.route('/tokens', tokenRoutes);
+  api.route('/audit', auditRoutes);
+  api.all('*', (c) => c.json(errorBody('NotFound', `No API route for ${c.req.method} ${c.req.path}`, c.var.requestId), 404));
+  app.route('/api', api);
 
   if (webDist) {
     const index = join(webDist, 'index.html');

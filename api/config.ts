@@ -9,6 +9,11 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Set: a PostGIS server. Unset: the embedded PGlite database in PINGAN_DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * With DATABASE_URL: the owner's connection, used only at start to apply migrations (and load the
+   * demo). DATABASE_URL itself must be a plain login role: never a superuser, BYPASSRLS or the owner.
+   */
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
   PINGAN_DATA_DIR: z.string().min(1).default('./data'),
   /** auto: load the demo county into an empty embedded database; on: also into an empty server; off: never. */
   PINGAN_DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
@@ -19,6 +24,14 @@ const envSchema = z.object({
   PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
   /** Folder of the built client; built on start when missing or stale. */
   PINGAN_WEB_DIST: z.string().min(1).default('./web/dist'),
+  /** A session ends after this many minutes without a request… */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** …and this many hours after sign-in, whatever happens. */
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  /** Mark the session cookie Secure (HTTPS only). auto: when the request came over HTTPS. */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Largest request body accepted on API routes, in bytes (chunked bodies are counted too). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -9,7 +9,20 @@ export type ErrorCode =
   | 'NotFound'
   | 'UnknownLayer'
   | 'ServiceUnavailable'
-  | 'InternalError';
+  | 'InternalError'
+  | 'Unauthenticated'
+  | 'InvalidCredentials'
+  | 'TooManyAttempts'
+  | 'Forbidden'
+  | 'CsrfRejected'
+  | 'OutOfScope'
+  | 'ValidationFailed'
+  | 'PersonalData'
+  | 'Conflict'
+  | 'StaleWrite'
+  | 'InvalidTransition'
+  | 'PayloadTooLarge'
+  | 'UnsupportedMediaType';
 
 /** An error that carries its HTTP meaning. Its message is shown to the caller, so keep causes out of it. */
 export class ApiError extends Error {
@@ -29,4 +42,38 @@ export interface ErrorBody {
 
 export function errorBody(code: ErrorCode, message: string, requestId: string): ErrorBody {
   return { error: { code, message, requestId } };
+}
+
+/**
+ * Maps a PostgreSQL error to what the caller may know: the meaning, never the SQL, the table,
+ * the constraint or the policy name. Returns null for errors that are ours (logged as 500).
+ */
+export function fromDatabaseError(error: unknown): ApiError | null {
+  const e = error as { code?: unknown; message?: unknown };
+  if (typeof e?.code !== 'string' || e.code.length !== 5) return null;
+  const message = typeof e.message === 'string' ? e.message : '';
+  switch (e.code) {
+    case '42501':
+      return /row-level security/i.test(message)
+        ? new ApiError(403, 'OutOfScope', 'The change would place the record outside your region')
+        : new ApiError(403, 'Forbidden', 'Your role may not do this');
+    case '23505':
+      return new ApiError(409, 'Conflict', 'A record with the same key exists already');
+    case '23503':
+      return new ApiError(400, 'ValidationFailed', 'The record refers to something that does not exist');
+    case '23514':
+    case '23502':
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+      return new ApiError(400, 'ValidationFailed', 'A value is not allowed here');
+    case '40001':
+    case '40P01':
+      return new ApiError(409, 'Conflict', 'A concurrent change got in the way: try again');
+    case '57014':
+      return new ApiError(503, 'ServiceUnavailable', 'The query took too long and was cancelled');
+    default:
+      return null;
+  }
 }

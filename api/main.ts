@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import type { Db } from './db/types.js';
 import { createLogger } from './logger.js';
 import { unavailableResponse } from './status-page.js';
+import { formatDemoCredentials } from './accounts/demo-accounts.js';
 import { prepareDatabase, type StartupProgress } from './startup.js';
 import { buildClient, isClientBuildFresh } from './web-build.js';
 
@@ -62,11 +63,18 @@ if (webStatus === 'building') {
 }
 
 try {
-  db = await prepareDatabase(config, log, (p) => {
+  const prepared = await prepareDatabase(config, log, (p) => {
     if (p.step !== progress.step) log.info('startup', { step: p.step, detail: p.detail });
     progress = p;
   });
-  const app = createApp({ db, log, webDist: config.PINGAN_WEB_DIST, webStatus: () => webStatus });
+  db = prepared.db;
+  if (prepared.demoAccounts.length) {
+    process.stdout.write(`\n${formatDemoCredentials(prepared.demoAccounts, `http://${config.HOST}:${config.PORT}/`)}\n\n`);
+  }
+  const app = createApp({
+    db, log, webDist: config.PINGAN_WEB_DIST, webStatus: () => webStatus, maxBodyBytes: config.MAX_BODY_BYTES,
+    auth: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS, cookieSecure: config.COOKIE_SECURE },
+  });
   handler = app.fetch;
   log.info('ready', { database: db.kind, seconds: Math.round((performance.now() - started) / 100) / 10 });
 } catch (error) {

@@ -1,5 +1,5 @@
 import { LAYERS, LAYER_IDS } from '../geo/layers.js';
-import { COUNTED_TABLES } from './health/health.repository.js';
+import { PERMISSIONS, type Permission } from '../geo/access.js';
 
 /**
  * The OpenAPI 3.0 document of /api, built from the layer catalogue so a new layer appears here
@@ -10,6 +10,22 @@ export function buildOpenApiDocument() {
     description,
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   });
+  /** An authenticated operation: who may call it, and the errors every such call can give. */
+  const secured = (summary: string, operationId: string, permission: Permission | null, extra: Record<string, unknown> = {}) => ({
+    summary: permission ? `${summary} (roles: ${PERMISSIONS[permission].join(', ')})` : summary,
+    operationId,
+    security: [{ session: [] }, { bearer: [] }],
+    ...extra,
+    responses: {
+      '200': { description: 'OK' },
+      '401': errorResponse('Not signed in, or the session/token has ended'),
+      '403': errorResponse('The role may not do this, or the change leaves the caller\'s region'),
+      '404': errorResponse('Not found in the caller\'s region'),
+      ...((extra.responses as object | undefined) ?? {}),
+    },
+  });
+  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
+  const jsonBody = { requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } } };
   const maxLimit = Math.max(...LAYER_IDS.map((id) => LAYERS[id].maxLimit));
   return {
     openapi: '3.0.3',
@@ -21,7 +37,7 @@ export function buildOpenApiDocument() {
     paths: {
       '/health': {
         get: {
-          summary: 'Database kind and version, PostGIS version, row counts',
+          summary: 'Database kind and version, PostGIS version; public, so no figures',
           operationId: 'getHealth',
           responses: {
             '200': { description: 'Healthy', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } },
@@ -29,10 +45,55 @@ export function buildOpenApiDocument() {
           },
         },
       },
+      '/api/auth/login': {
+        post: {
+          summary: 'Sign in with username and password: sets the HttpOnly session cookie, returns the CSRF token for changes',
+          operationId: 'login',
+          ...jsonBody,
+          responses: {
+            '200': { description: 'Signed in' },
+            '401': errorResponse('Wrong username or password'),
+            '429': errorResponse('Too many failed attempts: locked for a while (Retry-After)'),
+          },
+        },
+      },
+      '/api/auth/me': { get: secured('The caller: account, role, region, permissions, CSRF token', 'getMe', null) },
+      '/api/auth/logout': { post: secured('Sign out (ends the session)', 'logout', null) },
+      '/api/summary': { get: secured('Figures of the caller\'s region', 'getSummary', 'aggregates.read') },
+      '/api/export/{file}': {
+        get: secured('Export a layer of the caller\'s region: <layer>.geojson or <layer>.csv', 'exportLayer', 'data.export', {
+          parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', example: 'incidents.csv' } }],
+        }),
+      },
+      '/api/incidents': { post: secured('Report an incident at a point; village and grid are found from it', 'createIncident', 'incidents.write', jsonBody) },
+      '/api/incidents/{id}': {
+        get: secured('An incident with its summary and flow steps', 'getIncident', 'incidents.read', { parameters: [idParam] }),
+        patch: secured('Change an incident (rowVersion required; a stale one gives 409)', 'updateIncident', 'incidents.write', { parameters: [idParam], ...jsonBody }),
+      },
+      '/api/incidents/{id}/flow': {
+        post: secured('Move an incident through the three-level flow', 'advanceIncident', 'incidents.write', { parameters: [idParam], ...jsonBody }),
+      },
+      '/api/categories': { get: secured('Incident categories', 'listCategories', null) },
+      '/api/categories/{code}': { put: secured('Create or change a category', 'putCategory', 'categories.manage', jsonBody) },
+      '/api/users': {
+        get: secured('Accounts of the caller\'s region', 'listUsers', 'users.manage'),
+        post: secured('Create an account', 'createUser', 'users.manage', jsonBody),
+      },
+      '/api/users/{id}': {
+        get: secured('One account', 'getUser', 'users.manage', { parameters: [idParam] }),
+        patch: secured('Change, disable or reset the password of an account', 'updateUser', 'users.manage', { parameters: [idParam], ...jsonBody }),
+      },
+      '/api/tokens': {
+        get: secured('API and display tokens of the caller\'s region (never their secrets)', 'listTokens', 'users.manage'),
+        post: secured('Create a token; its secret is returned once', 'createToken', 'users.manage', jsonBody),
+      },
+      '/api/tokens/{id}': { delete: secured('Revoke a token at once', 'revokeToken', 'users.manage', { parameters: [idParam] }) },
+      '/api/audit': { get: secured('The audit log of the caller\'s region, newest first', 'listAudit', 'audit.read') },
       '/api/regions/tree': {
         get: {
-          summary: 'The region tree: county → township → village/community → natural village',
+          summary: 'The region tree of the caller: their subtree and its ancestors',
           operationId: 'getRegionTree',
+          security: [{ session: [] }, { bearer: [] }],
           responses: {
             '200': {
               description: 'The tree',
@@ -47,7 +108,8 @@ export function buildOpenApiDocument() {
       },
       '/api/layers/{layerId}/features': {
         get: {
-          summary: 'GeoJSON features of one layer inside a bounding box',
+          summary: 'GeoJSON features of one layer inside a bounding box, in the caller\'s region',
+          security: [{ session: [] }, { bearer: [] }],
           operationId: 'getLayerFeatures',
           parameters: [
             { name: 'layerId', in: 'path', required: true, schema: { type: 'string', enum: [...LAYER_IDS] } },
@@ -71,6 +133,10 @@ export function buildOpenApiDocument() {
       },
     },
     components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'atlas_session', description: 'From POST /api/auth/login; changes also need the X-CSRF-Token header' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API or display token (npm run cli -- token create …)' },
+      },
       schemas: {
         Error: {
           type: 'object',
@@ -94,8 +160,7 @@ export function buildOpenApiDocument() {
                 postgis: { type: 'string' }, geos: { type: 'string' }, mvt: { type: 'boolean' },
               },
             },
-            counts: { type: 'object', properties: Object.fromEntries(COUNTED_TABLES.map((t) => [t, { type: 'integer' }])) },
-            demo: { type: 'object', nullable: true },
+            demo: { type: 'object', nullable: true, properties: { seed: { type: 'integer' }, scale: { type: 'number' } } },
           },
         },
         RegionNode: {

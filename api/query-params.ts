@@ -8,3 +8,10 @@ export function rejectUnknownParameters(url: string, allowed: readonly string[])
     }
   }
 }
+
+/** A positive integer id from a path segment; 404 for anything else (it cannot name a record). */
+export function parseId(raw: string): number {
+  const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(id)) throw new ApiError(404, 'NotFound', `No record "${raw}"`);
+  return id;
+}

@@ -4,6 +4,7 @@ import type { Db } from './db/types.js';
 import { generateDemoCounty } from './demo/generate.js';
 import { loadDemoCounty } from './demo/load.js';
 import type { Logger } from './logger.js';
+import { createDemoAccounts, type DemoCredential } from './accounts/demo-accounts.js';
 
 export interface StartupProgress {
   step: 'opening_database' | 'generating_demo' | 'loading_demo' | 'ready';
@@ -19,26 +20,29 @@ export function shouldLoadDemo(config: Config): boolean {
   return !config.DATABASE_URL; // auto: only the embedded database
 }
 
-/** Opens and migrates the database and loads the demo county into an empty one. */
-export async function prepareDatabase(config: Config, log: Logger, report: (p: StartupProgress) => void): Promise<Db> {
+/**
+ * Opens and migrates the database; into an empty one loads the demo county and its accounts (one
+ * per role, passwords returned once for printing). Both run with the owner's rights, before the
+ * app role takes over.
+ */
+export async function prepareDatabase(
+  config: Config, log: Logger, report: (p: StartupProgress) => void,
+): Promise<{ db: Db; demoAccounts: DemoCredential[] }> {
   report({ step: 'opening_database' });
-  const db = await openDatabase(config, log);
-  try {
-    const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM regions')) as [{ n: number }];
-    if (n === 0 && shouldLoadDemo(config)) {
-      const started = performance.now();
-      report({ step: 'generating_demo' });
-      const demo = generateDemoCounty({ seed: config.PINGAN_DEMO_SEED, scale: config.PINGAN_DEMO_SCALE, now: new Date() });
-      const generatedMs = performance.now() - started;
-      const counts = await loadDemoCounty(db, demo, (detail, done, total) =>
-        report({ step: 'loading_demo', detail, fraction: total ? done / total : undefined }),
-      );
-      log.info('demo county loaded', { seed: config.PINGAN_DEMO_SEED, scale: config.PINGAN_DEMO_SCALE, generatedMs: Math.round(generatedMs), totalMs: Math.round(performance.now() - started), counts });
-    }
-    report({ step: 'ready' });
-    return db;
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
+  let demoAccounts: DemoCredential[] = [];
+  const db = await openDatabase(config, log, async (owner) => {
+    const [{ n }] = (await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM regions')) as [{ n: number }];
+    if (n > 0 || !shouldLoadDemo(config)) return;
+    const started = performance.now();
+    report({ step: 'generating_demo' });
+    const demo = generateDemoCounty({ seed: config.PINGAN_DEMO_SEED, scale: config.PINGAN_DEMO_SCALE, now: new Date() });
+    const generatedMs = performance.now() - started;
+    const counts = await loadDemoCounty(owner, demo, (detail, done, total) =>
+      report({ step: 'loading_demo', detail, fraction: total ? done / total : undefined }),
+    );
+    demoAccounts = await createDemoAccounts(owner);
+    log.info('demo county loaded', { seed: config.PINGAN_DEMO_SEED, scale: config.PINGAN_DEMO_SCALE, generatedMs: Math.round(generatedMs), totalMs: Math.round(performance.now() - started), counts });
+  });
+  report({ step: 'ready' });
+  return { db, demoAccounts };
 }

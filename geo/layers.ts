@@ -40,9 +40,15 @@ export interface LayerDef {
   readonly title: { readonly zh: string; readonly en: string };
   /** Shown when the client opens. */
   readonly defaultVisible: boolean;
+  /**
+   * Readable with a wall-display token. Walls show aggregates and incident points, never people:
+   * patrol tracks (a worker's movements) are not for the wall. The database enforces the same with
+   * column grants to the display role (sql/migrations/0003_region_scope.sql).
+   */
+  readonly displayReadable: boolean;
 }
 
-const common = { geometryColumn: 'geom', minZoom: 0, maxZoom: 22 } as const;
+const common = { geometryColumn: 'geom', minZoom: 0, maxZoom: 22, displayReadable: true } as const;
 
 export const LAYERS: { readonly [K in LayerId]: LayerDef & { id: K } } = {
   regions: {
@@ -132,6 +138,7 @@ export const LAYERS: { readonly [K in LayerId]: LayerDef & { id: K } } = {
   },
   patrol_tracks: {
     ...common,
+    displayReadable: false,
     id: 'patrol_tracks',
     source: 'patrol_tracks',
     idColumn: 'id',

@@ -1,32 +1,21 @@
 import type { Db } from '../db/types.js';
 
-/** Tables whose row counts /health reports, in the order shown. */
-export const COUNTED_TABLES = [
-  'regions', 'grid_versions', 'grids', 'address_points', 'cameras', 'key_places', 'incidents',
-  'incident_flow_steps', 'mediations', 'patrol_tracks', 'three_nos_assessments', 'staff',
-] as const;
-
-export type TableCounts = Record<(typeof COUNTED_TABLES)[number], number>;
-
-const COUNTS_SQL = `SELECT ${COUNTED_TABLES.map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(', ')}`;
-
-export async function countRows(db: Db): Promise<TableCounts> {
-  const [row] = await db.query<TableCounts>(COUNTS_SQL);
-  return row!;
-}
-
+/**
+ * /health is public (load balancers, the start-up benchmark), so it says only that the service
+ * works and on what: no counts or other figures of any region. Figures come from /api/summary,
+ * scoped to the caller.
+ */
 export interface HealthReport {
   status: 'ok';
   database: { kind: Db['kind']; version: string; postgis: string; geos: string; mvt: boolean };
-  counts: TableCounts;
-  demo: unknown;
+  /** The demo's seed and scale when the demo county is loaded, else null. */
+  demo: { seed: number; scale: number } | null;
 }
 
 export async function buildHealthReport(db: Db): Promise<HealthReport> {
-  const [counts, demoRows] = await Promise.all([
-    countRows(db),
-    db.query<{ value: unknown }>(`SELECT value FROM app_meta WHERE key = 'demo'`),
-  ]);
+  const [demo] = await db.query<{ seed: number | null; scale: number | null }>(
+    `SELECT (value ->> 'seed')::int AS seed, (value ->> 'scale')::float8 AS scale FROM app_meta WHERE key = 'demo'`,
+  );
   return {
     status: 'ok',
     database: {
@@ -36,7 +25,6 @@ export async function buildHealthReport(db: Db): Promise<HealthReport> {
       geos: db.capabilities.geosVersion,
       mvt: db.capabilities.mvt,
     },
-    counts,
-    demo: demoRows[0]?.value ?? null,
+    demo: demo && demo.seed !== null ? { seed: demo.seed, scale: demo.scale ?? 1 } : null,
   };
 }

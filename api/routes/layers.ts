@@ -5,6 +5,7 @@ import { ApiError } from '../errors.js';
 import { findLayerFeaturesInBbox, type Bbox } from '../layers/features.js';
 import { rejectUnknownParameters } from '../query-params.js';
 import type { AppEnv } from '../app.js';
+import { requirePermission } from '../auth/middleware.js';
 
 const WORLD: Bbox = [-180, -90, 180, 90];
 
@@ -28,10 +29,16 @@ export function parseBbox(raw: string | undefined): Bbox | null {
 
 const limitSchema = z.coerce.number().int().positive();
 
+/** Layers a caller of this role may read: walls only those marked displayReadable. */
+function readableLayerIds(role: string) {
+  return LAYER_IDS.filter((id) => role !== 'display' || LAYERS[id].displayReadable);
+}
+
 export const layerRoutes = new Hono<AppEnv>()
+  .use(requirePermission('layers.read'))
   .get('/', (c) =>
     c.json({
-      layers: LAYER_IDS.map((id) => {
+      layers: readableLayerIds(c.var.principal.role).map((id) => {
         const l = LAYERS[id];
         return {
           id, title: l.title, geometryKind: l.geometryKind, properties: l.properties, timeColumn: l.timeColumn,
@@ -47,6 +54,9 @@ export const layerRoutes = new Hono<AppEnv>()
       throw new ApiError(404, 'UnknownLayer', `No layer "${layerId}". Known layers: ${LAYER_IDS.join(', ')}`);
     }
     const layer = LAYERS[layerId];
+    if (!readableLayerIds(c.var.principal.role).includes(layerId)) {
+      throw new ApiError(403, 'Forbidden', `Layer ${layerId} is not shown on wall displays`);
+    }
     rejectUnknownParameters(c.req.url, ['bbox', 'limit']);
     const bbox = parseBbox(c.req.query('bbox')) ?? WORLD;
     const rawLimit = c.req.query('limit');
@@ -59,6 +69,6 @@ export const layerRoutes = new Hono<AppEnv>()
       }
       limit = parsed.data;
     }
-    const result = await findLayerFeaturesInBbox(c.var.db, layerId, bbox, limit);
+    const result = await findLayerFeaturesInBbox(c.var.tx, layerId, bbox, limit);
     return c.body(result.json, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
   });

@@ -1,4 +1,5 @@
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { bearer, tokenFor } from '../support/accounts.js';
 import { createApp } from '../../api/app.js';
 import { createLogger } from '../../api/logger.js';
 import { LAYERS, LAYER_IDS } from '../../geo/layers.js';
@@ -6,12 +7,18 @@ import { describeEachDatabase } from '../support/databases.js';
 
 const quiet = createLogger('error', () => undefined);
 
-describeEachDatabase('HTTP API', ({ db, engine }) => {
+describeEachDatabase('HTTP API', ({ db, owner, engine }) => {
   const app = () => createApp({ db: db(), log: quiet, webDist: null });
-  const get = (path: string) => app().request(path);
+  // A county-wide analyst: sees the whole demo county.
+  let headers: Record<string, string> = {};
+  beforeAll(async () => {
+    const [county] = await owner().query<{ code: string }>(`SELECT code FROM regions WHERE level = 'county'`);
+    headers = bearer((await tokenFor(owner(), 'analyst', county!.code)).token);
+  });
+  const get = (path: string, init: RequestInit = {}) => app().request(path, { ...init, headers: { ...headers, ...(init.headers as object) } });
 
-  it('GET /health names the database and the demo counts', async () => {
-    const res = await get('/health');
+  it('GET /health names the database and the demo, and no figures (it is public)', async () => {
+    const res = await app().request('/health');
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.status).toBe('ok');
@@ -20,8 +27,16 @@ describeEachDatabase('HTTP API', ({ db, engine }) => {
     expect(body.database.version).toMatch(engine === 'pglite' ? /^18\./ : /^15\./);
     // ST_AsMVT exists on the server's PostGIS, not in PGlite's: detected at start.
     expect(body.database.mvt).toBe(engine === 'postgres');
-    expect(body.counts.incidents).toBeGreaterThanOrEqual(30000);
-    expect(body.counts.grids).toBeGreaterThanOrEqual(400);
+    expect(body.demo.seed).toBe(20261123);
+    expect(body.counts).toBeUndefined();
+  });
+
+  it('GET /api/summary gives the county figures to a county-wide caller', async () => {
+    const res = await get('/api/summary');
+    expect(res.status).toBe(200);
+    const { counts } = await res.json();
+    expect(counts.incidents).toBeGreaterThanOrEqual(30000);
+    expect(counts.grids).toBeGreaterThanOrEqual(400);
   });
 
   it('GET /api/regions/tree nests county → township → village', async () => {
@@ -97,8 +112,8 @@ describeEachDatabase('HTTP API', ({ db, engine }) => {
   });
 
   it('compresses GeoJSON for clients that accept gzip', async () => {
-    const plain = await app().request('/api/layers/incidents/features?limit=2000');
-    const zipped = await app().request('/api/layers/incidents/features?limit=2000', { headers: { 'accept-encoding': 'gzip' } });
+    const plain = await get('/api/layers/incidents/features?limit=2000');
+    const zipped = await get('/api/layers/incidents/features?limit=2000', { headers: { 'accept-encoding': 'gzip' } });
     expect(zipped.headers.get('content-encoding')).toBe('gzip');
     const zippedBytes = (await zipped.arrayBuffer()).byteLength;
     const plainBytes = (await plain.arrayBuffer()).byteLength;

@@ -16,7 +16,7 @@ const tempDir = () => {
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-describeEachDatabase('migrations', ({ db }) => {
+describeEachDatabase('migrations', ({ owner: db }) => {
   it('are idempotent: a second run applies nothing', async () => {
     expect(await migrate(db())).toEqual([]);
     const rows = await db().query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
 
 /** The demo county as stored: structure and topology checked by PostGIS itself. */
-describeEachDatabase('demo county invariants', ({ db }) => {
+describeEachDatabase('demo county invariants', ({ owner: db }) => {
   it('has the sizes the issue asks for', async () => {
     const [c] = await db().query<Record<string, number>>(`SELECT
       (SELECT count(*) FROM regions WHERE level = 'county')::int AS counties,

@@ -3,18 +3,40 @@ import { openPostgres } from '../../api/db/postgres.js';
 import type { Db, EngineKind } from '../../api/db/types.js';
 import { reportMissing } from './environment.js';
 import { openPgliteFromTemplate } from './demo-template.js';
-import { createDatabase } from './postgis-server.js';
+import { assertSafeRoles } from '../../api/db/scope.js';
+import { APP_LOGIN_ROLE } from './postgis-server.js';
 
 let dbCounter = 0;
 
+export interface TestDatabase {
+  /** The app's connection: PGlite's (whose requests switch to the app roles), or the server's plain login role. */
+  db: Db;
+  /** The owner's connection to the same database, for setting up and for the ground truth tests compare with. */
+  owner: Db;
+  /** Server only: the owner's connection string of this database. */
+  ownerUrl: string | null;
+  /** Server only: the login role's connection string of this database. */
+  appUrl: string | null;
+  close(): Promise<void>;
+}
+
 /** A fresh demo database of one engine (PGlite restored from the template, or a server database cloned from the template database). */
-export async function openTestDatabase(engine: EngineKind): Promise<Db> {
-  if (engine === 'pglite') return openPgliteFromTemplate(inject('pgliteTemplate'));
+export async function openTestDatabase(engine: EngineKind): Promise<TestDatabase> {
+  if (engine === 'pglite') {
+    const db = await openPgliteFromTemplate(inject('pgliteTemplate'));
+    await assertSafeRoles(db);
+    return { db, owner: db, ownerUrl: null, appUrl: null, close: () => db.close() };
+  }
   const adminUrl = inject('postgisAdminUrl');
   if (!adminUrl) throw new Error('no PostGIS server');
   const name = `atlas_t${process.pid}_${++dbCounter}`;
-  const url = await createDatabaseFromTemplate(adminUrl, name, inject('postgisTemplateDb'));
-  return openPostgres({ connectionString: url, poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 60_000 });
+  const ownerUrl = await createDatabaseFromTemplate(adminUrl, name, inject('postgisTemplateDb'));
+  const appUrl = ownerUrl.replace('postgres://postgres@', `postgres://${APP_LOGIN_ROLE}@`);
+  const options = { poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 60_000 };
+  const owner = await openPostgres({ ...options, connectionString: ownerUrl, poolMax: 2 });
+  const db = await openPostgres({ ...options, connectionString: appUrl });
+  await assertSafeRoles(db);
+  return { db, owner, ownerUrl, appUrl, close: async () => { await db.close(); await owner.close(); } };
 }
 
 async function createDatabaseFromTemplate(adminUrl: string, name: string, template: string): Promise<string> {
@@ -46,7 +68,14 @@ async function createDatabaseFromTemplate(adminUrl: string, name: string, templa
  * Runs the same suite against both engines: `describe('<title> [pglite]')` and `[postgres]`.
  * Without a PostGIS server the postgres half is skipped, or fails under CI.
  */
-export function describeEachDatabase(title: string, suite: (ctx: { db: () => Db; engine: EngineKind }) => void): void {
+export interface DatabaseContext {
+  db: () => Db;
+  owner: () => Db;
+  test: () => TestDatabase;
+  engine: EngineKind;
+}
+
+export function describeEachDatabase(title: string, suite: (ctx: DatabaseContext) => void): void {
   for (const engine of ['pglite', 'postgres'] as const) {
     const missing = engine === 'postgres' && !inject('postgisAdminUrl');
     if (missing) {
@@ -58,20 +87,18 @@ export function describeEachDatabase(title: string, suite: (ctx: { db: () => Db;
       continue;
     }
     describe(`${title} [${engine}]`, () => {
-      let db: Db | null = null;
+      let opened: TestDatabase | null = null;
       beforeAll(async () => {
-        db = await openTestDatabase(engine);
+        opened = await openTestDatabase(engine);
       });
       afterAll(async () => {
-        await db?.close();
+        await opened?.close();
       });
-      suite({
-        db: () => {
-          if (!db) throw new Error('database not open');
-          return db;
-        },
-        engine,
-      });
+      const test = () => {
+        if (!opened) throw new Error('database not open');
+        return opened;
+      };
+      suite({ db: () => test().db, owner: () => test().owner, test, engine });
     });
   }
 }

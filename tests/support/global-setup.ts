@@ -1,9 +1,10 @@
 import type { TestProject } from 'vitest/node';
 import { isClientBuildFresh, buildClient } from '../../api/web-build.js';
 import { openPostgres } from '../../api/db/postgres.js';
+import { grantAppRoles } from '../../api/db/open.js';
 import { chromiumAvailability } from './chromium.js';
 import { ensurePgliteTemplate, loadTestDemo } from './demo-template.js';
-import { createDatabase, postgisServerAvailability, startPostgisServer, type PostgisServer } from './postgis-server.js';
+import { APP_LOGIN_ROLE, createDatabase, postgisServerAvailability, startPostgisServer, type PostgisServer } from './postgis-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,6 +22,7 @@ declare module 'vitest' {
 
 let server: PostgisServer | null = null;
 export const POSTGIS_TEMPLATE_DB = 'atlas_demo_template';
+
 
 /**
  * Once per run: the PGlite demo template, a throwaway PostGIS server with the demo loaded in a
@@ -43,6 +45,11 @@ export async function setup(project: TestProject) {
     try {
       await loadTestDemo(db);
       await db.query('ANALYZE'); // clones inherit the statistics
+      // The app's login role (cluster-wide): a plain role, member of the app roles, like production.
+      await db.execScript(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_LOGIN_ROLE}') THEN CREATE ROLE ${APP_LOGIN_ROLE} LOGIN; END IF;
+      END $$`);
+      await grantAppRoles(db, APP_LOGIN_ROLE);
     } finally {
       await db.close();
     }

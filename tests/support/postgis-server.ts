@@ -11,6 +11,9 @@ import type { Availability } from './environment.js';
  * port, trust auth on 127.0.0.1 only, no fsync (speed; the data is thrown away), removed on stop.
  * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
  */
+/** The login role integration tests connect as on the server (never the superuser). */
+export const APP_LOGIN_ROLE = 'atlas_login';
+
 export interface PostgisServer {
   /** Superuser connection string to the `postgres` maintenance database. */
   adminUrl: string;

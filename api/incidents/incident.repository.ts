@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { nextFlowState, USER_FLOW_ACTIONS, type UserFlowAction } from '../../geo/incident-flow.js';
+import { INCIDENT_LEVELS, INCIDENT_SOURCES, type FlowLevel, type IncidentStatus } from '../../geo/layers.js';
+import type { Queryable } from '../db/types.js';
+import { ApiError } from '../errors.js';
+import { guardFreeText } from '../routes/read-json.js';
+
+/**
+ * Incidents as operators report and move them. Every function runs in the request's scoped
+ * transaction: an incident of another region is simply not there (404), and a change that would
+ * put one outside the caller's region is refused by the policy's WITH CHECK.
+ */
+
+const lon = z.number().finite().min(-180).max(180);
+const lat = z.number().finite().min(-90).max(90);
+const category = z.string().regex(/^[a-z0-9_.]{2,64}$/, 'a category code');
+const freeText = z.string().max(2000);
+
+export const newIncidentSchema = z.strictObject({
+  category,
+  subcategory: category.nullish(),
+  level: z.enum(INCIDENT_LEVELS).default('general'),
+  source: z.enum(INCIDENT_SOURCES).default('grid_worker'),
+  summary: freeText.nullish(),
+  peopleInvolved: z.number().int().min(0).max(100000).nullish(),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  lon,
+  lat,
+});
+export type NewIncident = z.infer<typeof newIncidentSchema>;
+
+export const incidentPatchSchema = z.strictObject({
+  rowVersion: z.number().int().positive(),
+  category: category.optional(),
+  subcategory: category.nullish(),
+  level: z.enum(INCIDENT_LEVELS).optional(),
+  summary: freeText.nullish(),
+  peopleInvolved: z.number().int().min(0).max(100000).nullish(),
+  lon: lon.optional(),
+  lat: lat.optional(),
+}).refine((p) => (p.lon === undefined) === (p.lat === undefined), { message: 'give lon and lat together', path: ['lon'] });
+export type IncidentPatch = z.infer<typeof incidentPatchSchema>;
+
+export const flowStepSchema = z.strictObject({
+  action: z.enum(USER_FLOW_ACTIONS),
+  note: freeText.nullish(),
+  rowVersion: z.number().int().positive(),
+});
+
+export interface IncidentDetail {
+  id: number;
+  villageCode: string;
+  gridCode: string | null;
+  category: string;
+  subcategory: string | null;
+  level: string;
+  source: string;
+  summary: string | null;
+  peopleInvolved: number | null;
+  occurredAt: string;
+  reportedAt: string;
+  flowLevel: FlowLevel;
+  status: IncidentStatus;
+  warningColour: string | null;
+  lon: number;
+  lat: number;
+  rowVersion: number;
+  steps: { seq: number; flowLevel: string; action: string; statusAfter: string; at: string; deadlineAt: string | null; note: string | null }[];
+}
+
+const DETAIL_SQL = `
+SELECT i.id, i.village_code AS "villageCode", i.grid_code AS "gridCode", i.category, i.subcategory, i.level, i.source, i.summary,
+       i.people_involved AS "peopleInvolved", i.occurred_at AS "occurredAt", i.reported_at AS "reportedAt",
+       i.flow_level AS "flowLevel", i.status, i.warning_colour AS "warningColour",
+       ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.row_version AS "rowVersion",
+       coalesce((SELECT json_agg(json_build_object('seq', s.seq, 'flowLevel', s.flow_level, 'action', s.action,
+                   'statusAfter', s.status_after, 'at', s.at, 'deadlineAt', s.deadline_at, 'note', s.note) ORDER BY s.seq)
+                 FROM incident_flow_steps s WHERE s.incident_id = i.id), '[]'::json) AS steps
+FROM incidents i WHERE i.id = $1`;
+
+export async function findIncident(tx: Queryable, id: number): Promise<IncidentDetail | null> {
+  const [row] = await tx.query<IncidentDetail>(DETAIL_SQL, [id]);
+  return row ?? null;
+}
+
+/**
+ * The village and current grid at a point, among those the caller can see. A point in another
+ * region (or outside the county) finds nothing: 403 OutOfScope.
+ */
+async function locate(tx: Queryable, lonValue: number, latValue: number): Promise<{ village_code: string; grid_code: string | null }> {
+  const [row] = await tx.query<{ village_code: string; grid_code: string | null }>(
+    `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS g)
+     SELECT r.code AS village_code,
+            (SELECT g.code FROM current_grids g WHERE g.village_code = r.code AND ST_Covers(g.geom, p.g) ORDER BY g.code LIMIT 1) AS grid_code
+     FROM regions r, p WHERE r.level = 'village' AND ST_Covers(r.geom, p.g) AND atlas_in_scope(r.code)
+     ORDER BY r.code LIMIT 1`,
+    [lonValue, latValue],
+  );
+  if (!row) throw new ApiError(403, 'OutOfScope', `The point ${lonValue}, ${latValue} lies outside your region`);
+  return row;
+}
+
+export async function createIncident(tx: Queryable, input: NewIncident, actorId: number | null): Promise<IncidentDetail> {
+  guardFreeText({ summary: input.summary });
+  const place = await locate(tx, input.lon, input.lat);
+  const [row] = await tx.query<{ id: number }>(
+    `INSERT INTO incidents (county_code, village_code, grid_code, category, subcategory, level, source, summary, people_involved,
+                            occurred_at, reported_at, flow_level, status, warning_colour, geom)
+     VALUES (left($1, 6), $1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::timestamptz, now()), now(), 'grid', 'reported',
+             CASE WHEN $5 = 'general' THEN NULL ELSE 'red' END, ST_SetSRID(ST_MakePoint($10, $11), 4326))
+     RETURNING id`,
+    [place.village_code, place.grid_code, input.category, input.subcategory ?? null, input.level, input.source, input.summary ?? null,
+      input.peopleInvolved ?? null, input.occurredAt ?? null, input.lon, input.lat],
+  );
+  await tx.query(
+    `INSERT INTO incident_flow_steps (incident_id, county_code, seq, flow_level, action, status_after, at, actor_id)
+     VALUES ($1, left($2, 6), 1, 'grid', 'report', 'reported', now(), $3)`,
+    [row!.id, place.village_code, actorId],
+  );
+  return (await findIncident(tx, row!.id))!;
+}
+
+/** 404 when the incident is not visible; 409 when `rowVersion` is not the stored one. */
+async function lockCurrent(tx: Queryable, id: number, rowVersion: number): Promise<{ status: IncidentStatus; flow_level: FlowLevel; level: string }> {
+  const [row] = await tx.query<{ status: IncidentStatus; flow_level: FlowLevel; level: string; row_version: number }>(
+    'SELECT status, flow_level, level, row_version FROM incidents WHERE id = $1 FOR UPDATE',
+    [id],
+  );
+  if (!row) throw new ApiError(404, 'NotFound', `No incident ${id}`);
+  if (row.row_version !== rowVersion) {
+    throw new ApiError(409, 'StaleWrite', `Incident ${id} was changed by someone else (version ${row.row_version}, yours ${rowVersion}): reload it`);
+  }
+  return row;
+}
+
+export async function updateIncident(tx: Queryable, id: number, patch: IncidentPatch): Promise<IncidentDetail> {
+  guardFreeText({ summary: patch.summary });
+  await lockCurrent(tx, id, patch.rowVersion);
+  const sets: string[] = ['row_version = row_version + 1', 'updated_at = now()'];
+  const params: unknown[] = [id];
+  const set = (column: string, value: unknown, cast = '') => {
+    params.push(value);
+    sets.push(`${column} = $${params.length}${cast}`);
+  };
+  if (patch.category !== undefined) set('category', patch.category);
+  if (patch.subcategory !== undefined) set('subcategory', patch.subcategory);
+  if (patch.level !== undefined) set('level', patch.level);
+  if (patch.summary !== undefined) set('summary', patch.summary);
+  if (patch.peopleInvolved !== undefined) set('people_involved', patch.peopleInvolved);
+  if (patch.lon !== undefined && patch.lat !== undefined) {
+    const place = await locate(tx, patch.lon, patch.lat);
+    set('village_code', place.village_code);
+    set('grid_code', place.grid_code);
+    params.push(patch.lon, patch.lat);
+    sets.push(`geom = ST_SetSRID(ST_MakePoint($${params.length - 1}, $${params.length}), 4326)`);
+  }
+  await tx.query(`UPDATE incidents SET ${sets.join(', ')} WHERE id = $1`, params);
+  return (await findIncident(tx, id))!;
+}
+
+export async function advanceIncident(
+  tx: Queryable, id: number, step: { action: UserFlowAction; note?: string | null | undefined; rowVersion: number }, actorId: number | null,
+): Promise<IncidentDetail> {
+  guardFreeText({ note: step.note });
+  const current = await lockCurrent(tx, id, step.rowVersion);
+  const next = nextFlowState({ status: current.status, level: current.flow_level }, step.action);
+  if ('refused' in next) throw new ApiError(409, 'InvalidTransition', `Incident ${id}: ${next.refused}`);
+  await tx.query(
+    `UPDATE incidents SET status = $2, flow_level = $3, row_version = row_version + 1, updated_at = now(),
+            accepted_at = CASE WHEN $2 IN ('accepted', 'in_progress') THEN coalesce(accepted_at, now()) ELSE accepted_at END,
+            resolved_at = CASE WHEN $2 IN ('resolved', 'closed') THEN coalesce(resolved_at, now()) ELSE NULL END,
+            warning_colour = CASE WHEN warning_colour IS NULL THEN NULL
+                                  WHEN $2 IN ('resolved', 'closed') THEN 'yellow'
+                                  WHEN $2 IN ('reported', 'escalated') THEN 'red' ELSE 'orange' END
+     WHERE id = $1`,
+    [id, next.status, next.level],
+  );
+  await tx.query(
+    `INSERT INTO incident_flow_steps (incident_id, county_code, seq, flow_level, action, status_after, at, actor_id, note)
+     SELECT $1, county_code, (SELECT coalesce(max(seq), 0) + 1 FROM incident_flow_steps WHERE incident_id = $1), $2, $3, $4, now(), $5, $6
+     FROM incidents WHERE id = $1`,
+    [id, next.level, step.action, next.status, actorId, step.note ?? null],
+  );
+  return (await findIncident(tx, id))!;
+}

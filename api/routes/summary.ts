@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { stringify } from 'csv-stringify/sync';
+import { LAYERS, LAYER_IDS, isLayerId, type LayerId } from '../../geo/layers.js';
+import type { AppEnv } from '../app.js';
+import { assertPermission, requirePermission } from '../auth/middleware.js';
+import { ApiError } from '../errors.js';
+import { findLayerFeaturesInBbox } from '../layers/features.js';
+import { rejectUnknownParameters } from '../query-params.js';
+import { parseBbox } from './layers.js';
+
+/**
+ * Figures for the caller's region. Counted under row-level security, so they never include other
+ * regions: the same query gives a village its own numbers and the county the whole.
+ */
+const SUMMARY_SQL = `SELECT
+  (SELECT count(*) FROM regions WHERE level = 'village' AND atlas_in_scope(code))::int AS villages,
+  (SELECT count(*) FROM current_grids)::int AS grids,
+  (SELECT count(*) FROM address_points)::int AS address_points,
+  (SELECT coalesce(sum(households), 0) FROM address_points)::int AS households,
+  (SELECT count(*) FROM cameras)::int AS cameras,
+  (SELECT count(*) FROM cameras WHERE status = 'online')::int AS cameras_online,
+  (SELECT count(*) FROM key_places)::int AS key_places,
+  (SELECT count(*) FROM incidents)::int AS incidents,
+  (SELECT count(*) FROM incidents WHERE status NOT IN ('resolved', 'closed'))::int AS open_incidents`;
+
+export const summaryRoutes = new Hono<AppEnv>().get('/', requirePermission('aggregates.read'), async (c) => {
+  rejectUnknownParameters(c.req.url, []);
+  const [counts] = await c.var.tx.query<Record<string, number>>(SUMMARY_SQL);
+  return c.json({ regionCode: c.var.principal.regionCode, counts });
+});
+
+/** Export of one layer in the caller's region: GeoJSON or CSV (points as lon/lat, other shapes as GeoJSON text). */
+export const exportRoutes = new Hono<AppEnv>().get('/:file', requirePermission('data.export'), async (c) => {
+  const match = /^([a-z_]+)\.(geojson|csv)$/.exec(c.req.param('file'));
+  const layerId = match?.[1] ?? '';
+  if (!match || !isLayerId(layerId)) {
+    throw new ApiError(404, 'UnknownLayer', `No export "${c.req.param('file')}". Use <layer>.geojson or <layer>.csv; layers: ${LAYER_IDS.join(', ')}`);
+  }
+  assertPermission(c, 'layers.read');
+  rejectUnknownParameters(c.req.url, ['bbox']);
+  const layer = LAYERS[layerId as LayerId];
+  const bbox = parseBbox(c.req.query('bbox')) ?? [-180, -90, 180, 90];
+  const result = await findLayerFeaturesInBbox(c.var.tx, layer.id, bbox, layer.maxLimit);
+  const stamp = new Date().toISOString().slice(0, 10);
+  c.header('Content-Disposition', `attachment; filename="${layer.id}-${c.var.principal.regionCode}-${stamp}.${match[2]}"`);
+  if (match[2] === 'geojson') return c.body(result.json, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+  const fc = JSON.parse(result.json) as GeoJSON.FeatureCollection;
+  const geometryColumns = layer.geometryKind === 'point' ? ['lon', 'lat'] : ['geometry'];
+  const rows = fc.features.map((f) => {
+    const geometry = f.geometry as GeoJSON.Point;
+    const geom = layer.geometryKind === 'point' ? geometry.coordinates.slice(0, 2) : [JSON.stringify(f.geometry)];
+    return [...layer.properties.map((p) => f.properties?.[p] ?? ''), ...geom];
+  });
+  // A BOM so spreadsheet programs read the Chinese names as UTF-8.
+  const csv = '\uFEFF' + stringify([[...layer.properties, ...geometryColumns], ...rows]);
+  return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8' });
+});
