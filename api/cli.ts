@@ -5,6 +5,7 @@
  * so they obey the same policies as the API and land in the audit log as actor "cli".
  */
 import { parseArgs } from 'node:util';
+import { ZodError } from 'zod';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
 import { generateDemoCounty } from './demo/generate.js';
@@ -107,23 +108,35 @@ async function accountCommand(command: 'user' | 'token', argv: string[]): Promis
     },
   });
   const [sub, arg] = positionals;
+  // Validate before opening the database, so a typo answers at once.
+  const generated = !values['password-stdin'];
+  const needsPassword = command === 'user' && (sub === 'add' || sub === 'password');
+  const password = needsPassword ? (generated ? newPassword() : await readStdin()) : '';
+  const newAccount = command === 'user' && sub === 'add'
+    ? newAccountSchema.parse({ username: values.username, role: values.role, regionCode: values.region, displayName: values.name ?? values.username, password })
+    : null;
+  const newToken = command === 'token' && sub === 'create'
+    ? newTokenSchema.parse({
+        kind: values.kind ?? 'api', role: values.role, regionCode: values.region, label: values.label,
+        expiresInDays: values.days === undefined ? undefined : Number(values.days),
+      })
+    : null;
+  const known = newAccount || newToken || (command === 'user' && (sub === 'list' || (sub === 'password' && arg)))
+    || (command === 'token' && (sub === 'list' || (sub === 'revoke' && arg)));
+  if (!known) {
+    console.error(`Unknown ${command} command.\n${USAGE}`);
+    return 2;
+  }
   const config = loadConfig();
   const db = await openDatabase(config, createLogger('warn'));
   try {
-    if (command === 'user' && sub === 'add') {
-      const generated = !values['password-stdin'];
-      const password = generated ? newPassword() : await readStdin();
-      const input = newAccountSchema.parse({
-        username: values.username, role: values.role, regionCode: values.region, displayName: values.name ?? values.username, password,
-      });
-      const account = await asCli(db, input.regionCode, (tx) => createAccount(tx, input));
+    if (newAccount) {
+      const account = await asCli(db, newAccount.regionCode, (tx) => createAccount(tx, newAccount));
       console.log(`created ${account.role} account "${account.username}" (id ${account.id}) for region ${account.regionCode}`);
       if (generated) console.log(`password (shown once): ${password}`);
       return 0;
     }
     if (command === 'user' && sub === 'password' && arg) {
-      const generated = !values['password-stdin'];
-      const password = generated ? newPassword() : await readStdin();
       const [found] = await db.query<{ staff_id: number; region_code: string }>('SELECT staff_id, region_code FROM atlas_login_lookup($1)', [arg]);
       if (!found) throw new Error(`No account "${arg}"`);
       await asCli(db, found.region_code, (tx) => updateAccount(tx, found.staff_id, { password }));
@@ -134,12 +147,8 @@ async function accountCommand(command: 'user' | 'token', argv: string[]): Promis
       console.table(await asCli(db, null, (tx) => listAccounts(tx)));
       return 0;
     }
-    if (command === 'token' && sub === 'create') {
-      const input = newTokenSchema.parse({
-        kind: values.kind ?? 'api', role: values.role, regionCode: values.region, label: values.label,
-        expiresInDays: values.days === undefined ? undefined : Number(values.days),
-      });
-      const token = await asCli(db, input.regionCode, (tx) => createToken(tx, input, 'cli'));
+    if (newToken) {
+      const token = await asCli(db, newToken.regionCode, (tx) => createToken(tx, newToken, 'cli'));
       console.log(`created ${token.kind} token ${token.id} (${token.role}, region ${token.regionCode}${token.expiresAt ? `, expires ${new Date(token.expiresAt).toISOString()}` : ', no expiry'})`);
       console.log(`token (shown once): ${token.token}`);
       return 0;
@@ -157,9 +166,6 @@ async function accountCommand(command: 'user' | 'token', argv: string[]): Promis
     return 2;
   } catch (error) {
     if (error instanceof ApiError) throw new Error(error.message);
-    if ((error as { issues?: unknown }).issues) {
-      throw new Error((error as { issues: { path: string[]; message: string }[] }).issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
-    }
     throw error;
   } finally {
     await db.close();
@@ -169,6 +175,10 @@ async function accountCommand(command: 'user' | 'token', argv: string[]): Promis
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
+    if (error instanceof ZodError) {
+      console.error(`error: ${error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+      process.exit(1);
+    }
     console.error(`error: ${error.message}`);
     process.exit(1);
   },
