@@ -37,6 +37,9 @@ const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>;
 
+/** Every variable name the app reads. */
+export const CONFIG_KEYS = Object.keys(envSchema.shape) as (keyof Config)[];
+
 /** Parses the environment; throws one readable error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
