@@ -14,6 +14,7 @@ import { actorOf, type Principal } from './auth/principal.js';
 import { authRoutes } from './routes/auth.js';
 import { auditRoutes, categoryRoutes, tokenRoutes, userRoutes } from './routes/admin.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { tileRoutes } from './routes/tiles.js';
 import { exportRoutes, summaryRoutes } from './routes/summary.js';
 import { buildHealthReport } from './health/health.repository.js';
 import type { Logger } from './logger.js';
@@ -130,8 +131,12 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = 
   app.route('/api/auth', authRoutes({ ...settings, throttle, cookieSecure: auth.cookieSecure ?? 'auto' }));
 
   // Everything below needs a caller and runs in one transaction scoped to the caller's region.
-  const api = new Hono<AppEnv>();
-  api.use('*', authenticate(settings), scopedTransaction());
+  const scoped = () => {
+    const sub = new Hono<AppEnv>();
+    sub.use('*', authenticate(settings), scopedTransaction());
+    return sub;
+  };
+  const api = scoped();
   api.get('/regions/tree', async (c) => {
     const root = await findRegionTree(c.var.tx);
     if (!root) throw new ApiError(404, 'NotFound', 'No regions are loaded yet');
@@ -147,6 +152,7 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = 
   api.route('/audit', auditRoutes);
   api.all('*', (c) => c.json(errorBody('NotFound', `No API route for ${c.req.method} ${c.req.path}`, c.var.requestId), 404));
   app.route('/api', api);
+  app.route('/tiles', scoped().route('/', tileRoutes));
 
   if (webDist) {
     const index = join(webDist, 'index.html');

@@ -59,6 +59,16 @@ export function buildOpenApiDocument() {
       },
       '/api/auth/me': { get: secured('The caller: account, role, region, permissions, CSRF token', 'getMe', null) },
       '/api/auth/logout': { post: secured('Sign out (ends the session)', 'logout', null) },
+      '/tiles/{layer}/{z}/{x}/{y}.mvt': {
+        get: secured('A Mapbox Vector Tile of one layer in the caller\'s region (one MVT layer named after the layer)', 'getTile', 'layers.read', {
+          parameters: ['layer', 'z', 'x', 'y'].map((name) => ({ name, in: 'path', required: true, schema: name === 'layer' ? { type: 'string', enum: [...LAYER_IDS] } : { type: 'integer', minimum: 0 } })),
+        }),
+      },
+      '/tiles/{layer}.json': {
+        get: secured('TileJSON 3.0 of one layer', 'getTileJson', 'layers.read', {
+          parameters: [{ name: 'layer', in: 'path', required: true, schema: { type: 'string', enum: [...LAYER_IDS] } }],
+        }),
+      },
       '/api/summary': { get: secured('Figures of the caller\'s region', 'getSummary', 'aggregates.read') },
       '/api/export/{file}': {
         get: secured('Export a layer of the caller\'s region: <layer>.geojson or <layer>.csv', 'exportLayer', 'data.export', {

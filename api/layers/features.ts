@@ -6,7 +6,7 @@ import type { Bbox } from '../../geo/region-tree.js';
 const TEMPLATE = readFileSync(new URL('./features.sql', import.meta.url), 'utf8');
 
 /** Quotes an SQL identifier from the catalogue (never from a request). */
-function ident(name: string): string {
+export function ident(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Catalogue identifier not allowed: ${name}`);
   return `"${name}"`;
 }

@@ -30,7 +30,7 @@ export function parseBbox(raw: string | undefined): Bbox | null {
 const limitSchema = z.coerce.number().int().positive();
 
 /** Layers a caller of this role may read: walls only those marked displayReadable. */
-function readableLayerIds(role: string) {
+export function readableLayerIds(role: string) {
   return LAYER_IDS.filter((id) => role !== 'display' || LAYERS[id].displayReadable);
 }
 

@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { bearer, tokenFor } from '../support/accounts.js';
+import { decodeTile, tileOf } from '../support/tiles.js';
 import { createApp } from '../../api/app.js';
 import { createLogger } from '../../api/logger.js';
 import { LAYERS, LAYER_IDS } from '../../geo/layers.js';
@@ -118,6 +119,27 @@ describeEachDatabase('HTTP API', ({ db, owner, engine }) => {
     const zippedBytes = (await zipped.arrayBuffer()).byteLength;
     const plainBytes = (await plain.arrayBuffer()).byteLength;
     expect(zippedBytes).toBeLessThan(plainBytes / 3);
+  });
+
+  it('serves vector tiles of every layer with the catalogue properties, and TileJSON', async () => {
+    const [p] = await owner().query<{ x: number; y: number }>(`SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM incidents ORDER BY id LIMIT 1`);
+    const { z, x, y } = tileOf(p!.x, p!.y, 12);
+    for (const id of LAYER_IDS) {
+      const res = await get(`/tiles/${id}/${z}/${x}/${y}.mvt`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
+      const features = decodeTile(await res.arrayBuffer())[id] ?? [];
+      expect({ id, some: features.length > 0 }).toEqual({ id, some: true });
+      const keys = Object.keys(features[0]!).filter((k) => !k.startsWith('$'));
+      // Null properties are left out of MVT; every key is a catalogue property.
+      expect(keys.filter((k) => !LAYERS[id].properties.includes(k))).toEqual([]);
+    }
+    const tilejson = await (await get('/tiles/incidents.json')).json();
+    expect(tilejson.tilejson).toBe('3.0.0');
+    expect(tilejson.tiles[0]).toMatch(/\/tiles\/incidents\/\{z\}\/\{x\}\/\{y\}\.mvt$/);
+    expect(tilejson.bounds[0]).toBeGreaterThan(119);
+    expect((await get('/tiles/incidents/3/9/1.mvt')).status).toBe(400);
+    expect((await get('/tiles/people/3/1/1.mvt')).status).toBe(404);
   });
 
   it('sends a Content-Security-Policy that keeps the client on its own origin', async () => {

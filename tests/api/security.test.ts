@@ -7,6 +7,7 @@ import { createLogger } from '../../api/logger.js';
 import { LAYERS, LAYER_IDS } from '../../geo/layers.js';
 import { accountFor, bearer, json, pickTestRegions, signIn, tokenFor, type TestRegions } from '../support/accounts.js';
 import { describeEachDatabase } from '../support/databases.js';
+import { decodeTile, tileOf } from '../support/tiles.js';
 
 /**
  * Issue 3's "must show", on both engines: region scope in row-level security, roles per route,
@@ -90,6 +91,23 @@ describeEachDatabase('region scope, roles and audit', ({ db, owner, test, engine
     expect(all.numberReturned).toBe(truthAll);
     expect(truthX).toBeGreaterThan(0);
     expect(truthX).toBeLessThan(truthAll);
+  });
+
+  it('by tile: a tile over the other village holds none of its features; the county caller gets them', async () => {
+    const [p] = await owner().query<{ x: number; y: number }>('SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM incidents WHERE id = $1', [ids.incidentY]);
+    for (const z of [11, 15]) {
+      const { x, y } = tileOf(p!.x, p!.y, z);
+      const path = (layer: string) => `/tiles/${layer}/${z}/${x}/${y}.mvt`;
+      const county = decodeTile(await (await call(path('incidents'), t.analystCounty)).arrayBuffer());
+      expect(county.incidents!.some((f) => f.village_code === r.villageY.code)).toBe(true);
+      for (const layer of ['incidents', 'cameras', 'address_points', 'grids']) {
+        const res = await call(path(layer), t.analystX);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('cache-control')).toContain('private');
+        const features = decodeTile(await res.arrayBuffer())[layer] ?? [];
+        expect({ layer, z, leaked: features.filter((f) => f.village_code !== r.villageX.code).length }).toEqual({ layer, z, leaked: 0 });
+      }
+    }
   });
 
   it('by export: CSV and GeoJSON exports hold only the caller\'s village', async () => {

@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { LAYERS, LAYER_IDS, isLayerId, type LayerId } from '../../geo/layers.js';
+import { MAX_TILE_ZOOM, tileAddressProblem } from '../../geo/tiles.js';
+import type { AppEnv } from '../app.js';
+import { requirePermission } from '../auth/middleware.js';
+import { ApiError } from '../errors.js';
+import { rejectUnknownParameters } from '../query-params.js';
+import { renderTile } from '../tiles/tiles.js';
+import { readableLayerIds } from './layers.js';
+
+/** The layer a caller of this role may read, or 404/403 naming why not. */
+function readableLayer(role: string, layerId: string): LayerId {
+  if (!isLayerId(layerId)) throw new ApiError(404, 'UnknownLayer', `No layer "${layerId}". Known layers: ${LAYER_IDS.join(', ')}`);
+  if (!readableLayerIds(role).includes(layerId)) throw new ApiError(403, 'Forbidden', `Layer ${layerId} is not shown on wall displays`);
+  return layerId;
+}
+
+// Tiles hold the caller's region only: never cached by shared caches, and keyed on who asks.
+const PRIVATE_CACHE = { 'Cache-Control': 'private, max-age=60', Vary: 'Cookie, Authorization' };
+
+/** `/tiles/{layer}.json` (TileJSON 3) and `/tiles/{layer}/{z}/{x}/{y}.mvt`, in the caller's region. */
+export const tileRoutes = new Hono<AppEnv>()
+  .use(requirePermission('layers.read'))
+  .get('/:file{[a-z_]+\\.json}', async (c) => {
+    rejectUnknownParameters(c.req.url, []);
+    const layerId = readableLayer(c.var.principal.role, c.req.param('file').replace(/\.json$/, ''));
+    const layer = LAYERS[layerId];
+    const [extent] = await c.var.tx.query<{ b: number[] | null }>(
+      `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b
+       FROM (SELECT ST_Extent(geom) AS e FROM regions WHERE level = 'village' AND atlas_in_scope(code)) s`,
+    );
+    const origin = new URL(c.req.url).origin;
+    return c.json({
+      tilejson: '3.0.0',
+      name: layer.title.en,
+      description: layer.title.zh,
+      scheme: 'xyz',
+      tiles: [`${origin}/tiles/${layerId}/{z}/{x}/{y}.mvt`],
+      minzoom: layer.minZoom,
+      maxzoom: Math.min(layer.maxZoom, MAX_TILE_ZOOM),
+      bounds: extent?.b ?? [-180, -85.0511, 180, 85.0511],
+      vector_layers: [{ id: layerId, fields: Object.fromEntries(layer.properties.map((p) => [p, 'String or Number'])) }],
+    }, 200, PRIVATE_CACHE);
+  })
+  .get('/:layer/:z/:x/:y{[0-9]+\\.mvt}', async (c) => {
+    rejectUnknownParameters(c.req.url, []);
+    const layerId = readableLayer(c.var.principal.role, c.req.param('layer'));
+    const address = { z: Number(c.req.param('z')), x: Number(c.req.param('x')), y: Number(c.req.param('y').replace(/\.mvt$/, '')) };
+    const problem = tileAddressProblem(address);
+    if (problem) throw new ApiError(400, 'InvalidParameter', `Not a tile: ${problem}`);
+    const tile = await renderTile(c.var.tx, c.var.db.capabilities, layerId, address);
+    return c.body(tile as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/vnd.mapbox-vector-tile', ...PRIVATE_CACHE });
+  });
