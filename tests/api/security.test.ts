@@ -53,6 +53,40 @@ describeEachDatabase('region scope, roles and audit', ({ db, owner, test, engine
     expect(scopeOf(r.villageX.code).scope).toBe(r.villageX.code);
   });
 
+  it('every table that holds a place has row-level security, and every view of ours is security_invoker', async () => {
+    const unprotected = await owner().query<{ table: string }>(
+      `SELECT c.relname AS table FROM pg_class c
+       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relrowsecurity
+         AND EXISTS (SELECT 1 FROM information_schema.columns k WHERE k.table_schema = 'public' AND k.table_name = c.relname
+                     AND k.column_name IN ('village_code', 'region_code', 'geom', 'incident_id', 'staff_id'))`,
+    );
+    expect(unprotected).toEqual([]);
+    const definerViews = await owner().query<{ view: string }>(
+      `SELECT c.relname AS view FROM pg_class c
+       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm')
+         AND c.relname NOT IN ('geometry_columns', 'geography_columns') -- PostGIS's own catalogue views
+         AND NOT coalesce(c.reloptions @> ARRAY['security_invoker=true'], false)`,
+    );
+    expect(definerViews).toEqual([]);
+  });
+
+  it('the demo accounts: one per role, random passwords printed once, each signs in to its region', async () => {
+    const { createDemoAccounts, formatDemoCredentials } = await import('../../api/accounts/demo-accounts.js');
+    const credentials = await createDemoAccounts(owner());
+    expect(credentials.map((c) => c.role).sort()).toEqual(['admin', 'analyst', 'display', 'operator', 'planner']);
+    expect(new Set(credentials.map((c) => c.password)).size).toBe(5);
+    const banner = formatDemoCredentials(credentials, 'http://127.0.0.1:8080/');
+    for (const c of credentials) {
+      expect(banner).toContain(c.password);
+      const res = await app().request('/api/auth/login', json('POST', { username: c.username, password: c.password }, {}));
+      expect(res.status).toBe(200);
+      expect((await res.json()).user).toMatchObject({ role: c.role, regionCode: c.regionCode });
+    }
+    const [stored] = await owner().query<{ h: string }>(`SELECT password_hash AS h FROM staff WHERE username = 'admin'`);
+    expect(stored!.h).toMatch(/^scrypt\$/);
+    expect(stored!.h).not.toContain(credentials[0]!.password);
+  });
+
   // --- Cross-region reads -------------------------------------------------------------------
   it('by id: an incident of another village is 404 with the same body as one that does not exist', async () => {
     const other = await call(`/api/incidents/${ids.incidentY}`, t.opX);
