@@ -86,20 +86,22 @@ CREATE FUNCTION atlas_session_open(p_id_hash text, p_staff_id bigint, p_csrf tex
   $$;
 
 -- The account behind a session, if the session is live: not revoked, before its absolute expiry,
--- used within the idle timeout, and the account still active. Touches last_seen_at.
+-- used within the idle timeout, and the account still active. Touches last_seen_at at most every
+-- 30 s, so a burst of tile requests does not queue on the session's row.
 CREATE FUNCTION atlas_session_principal(p_id_hash text, p_idle interval)
   RETURNS TABLE (staff_id bigint, username text, display_name text, role text, region_code text, scope text, csrf_token text, expires_at timestamptz)
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog
+  LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_catalog
   AS $$
-  #variable_conflict use_column
-  BEGIN
-    RETURN QUERY
-      UPDATE sessions x SET last_seen_at = now()
-      FROM staff s
-      WHERE x.id_hash = p_id_hash AND s.id = x.staff_id AND s.active AND x.revoked_at IS NULL
-        AND x.expires_at > now() AND x.last_seen_at > now() - p_idle
-      RETURNING s.id, s.username, s.display_name, s.role, s.region_code::text, atlas_region_scope(s.region_code), x.csrf_token, x.expires_at;
-  END
+    WITH live AS (
+      SELECT x.id_hash, x.last_seen_at, s.id, s.username, s.display_name, s.role, s.region_code::text AS region_code,
+             atlas_region_scope(s.region_code) AS scope, x.csrf_token, x.expires_at
+      FROM sessions x JOIN staff s ON s.id = x.staff_id
+      WHERE x.id_hash = p_id_hash AND s.active AND x.revoked_at IS NULL AND x.expires_at > now() AND x.last_seen_at > now() - p_idle
+    ), touched AS (
+      UPDATE sessions SET last_seen_at = now()
+      WHERE id_hash IN (SELECT id_hash FROM live WHERE last_seen_at < now() - interval '30 seconds')
+    )
+    SELECT id, username, display_name, role, region_code, scope, csrf_token, expires_at FROM live
   $$;
 
 CREATE FUNCTION atlas_session_close(p_id_hash text) RETURNS void
@@ -107,19 +109,22 @@ CREATE FUNCTION atlas_session_close(p_id_hash text) RETURNS void
   AS $$ UPDATE sessions SET revoked_at = now() WHERE id_hash = p_id_hash AND revoked_at IS NULL $$;
 
 -- The grant behind a bearer token, if it is live (not revoked, not expired, its account active).
+-- Records its use at most once a minute.
 CREATE FUNCTION atlas_token_principal(p_hash text)
   RETURNS TABLE (token_id bigint, staff_id bigint, username text, kind text, role text, region_code text, scope text, expires_at timestamptz)
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog
+  LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_catalog
   AS $$
-  #variable_conflict use_column
-  BEGIN
-    RETURN QUERY
-      UPDATE api_tokens t SET last_used_at = now()
+    WITH live AS (
+      SELECT t.id, t.staff_id, s.username, t.kind, t.role, t.region_code::text AS region_code,
+             atlas_region_scope(t.region_code) AS scope, t.expires_at, t.last_used_at
+      FROM api_tokens t LEFT JOIN staff s ON s.id = t.staff_id
       WHERE t.token_hash = p_hash AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-        AND (t.staff_id IS NULL OR EXISTS (SELECT 1 FROM staff s WHERE s.id = t.staff_id AND s.active))
-      RETURNING t.id, t.staff_id, (SELECT s.username FROM staff s WHERE s.id = t.staff_id), t.kind, t.role, t.region_code::text,
-                atlas_region_scope(t.region_code), t.expires_at;
-  END
+        AND (t.staff_id IS NULL OR s.active)
+    ), touched AS (
+      UPDATE api_tokens SET last_used_at = now()
+      WHERE id IN (SELECT id FROM live WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+    )
+    SELECT id, staff_id, username, kind, role, region_code, scope, expires_at FROM live
   $$;
 
 REVOKE ALL ON FUNCTION atlas_county_prefixes() FROM PUBLIC;

@@ -4,6 +4,7 @@
  *
  * Both dictionaries satisfy one `Messages` type, so TypeScript refuses a key missing in either.
  */
+import type { AccountRole } from '$geo/access';
 import type {
   CameraStatus, GridClass, IncidentCategory, LayerId, RegionLevel, RiskLevel,
 } from '$geo/layers';
@@ -50,6 +51,25 @@ export interface Messages {
   zoomIn: string;
   zoomOut: string;
   mapLabel: string;
+  /** One line under the product name on the sign-in screen. */
+  tagline: string;
+  signInHeading: string;
+  username: string;
+  password: string;
+  signIn: string;
+  signingIn: string;
+  signInFailed: string;
+  tooManyAttempts: string;
+  sessionCheckFailed: string;
+  checkingSession: string;
+  sessionEnded: string;
+  authorisedOnly: string;
+  signOut: string;
+  signOutFailed: string;
+  loadLayerListFailed: string;
+  /** Accessible name of the header's user block. */
+  signedInAs: (name: string) => string;
+  roleName: Record<AccountRole, string>;
 }
 
 const zh: Messages = {
@@ -99,6 +119,29 @@ const zh: Messages = {
   zoomIn: '放大',
   zoomOut: '缩小',
   mapLabel: '地图',
+  tagline: '基层社会治理态势一张图',
+  signInHeading: '账号登录',
+  username: '用户名',
+  password: '密码',
+  signIn: '登录',
+  signingIn: '正在登录…',
+  signInFailed: '登录失败',
+  tooManyAttempts: '登录失败次数过多，请稍后再试',
+  sessionCheckFailed: '无法确认登录状态',
+  checkingSession: '正在检查登录状态…',
+  sessionEnded: '会话已结束，请重新登录',
+  authorisedOnly: '仅限授权工作人员使用，操作将被记录。',
+  signOut: '退出登录',
+  signOutFailed: '退出登录失败',
+  loadLayerListFailed: '图层目录加载失败',
+  signedInAs: (name) => `当前用户：${name}`,
+  roleName: {
+    admin: '系统管理员',
+    planner: '网格规划员',
+    analyst: '研判分析员',
+    operator: '事件处置员',
+    display: '大屏展示',
+  },
 };
 
 const en: Messages = {
@@ -153,6 +196,29 @@ const en: Messages = {
   zoomIn: 'Zoom in',
   zoomOut: 'Zoom out',
   mapLabel: 'Map',
+  tagline: 'One map for grassroots safety and governance',
+  signInHeading: 'Sign in',
+  username: 'Username',
+  password: 'Password',
+  signIn: 'Sign in',
+  signingIn: 'Signing in…',
+  signInFailed: 'Sign-in failed',
+  tooManyAttempts: 'Too many failed sign-ins: wait before trying again',
+  sessionCheckFailed: 'Could not check your session',
+  checkingSession: 'Checking your session…',
+  sessionEnded: 'Your session has ended: sign in again',
+  authorisedOnly: 'For authorised staff only. Actions are recorded.',
+  signOut: 'Sign out',
+  signOutFailed: 'Could not sign out',
+  loadLayerListFailed: 'Could not load the layer list',
+  signedInAs: (name) => `Signed in as ${name}`,
+  roleName: {
+    admin: 'Administrator',
+    planner: 'Grid planner',
+    analyst: 'Analyst',
+    operator: 'Incident operator',
+    display: 'Wall display',
+  },
 };
 
 const DICTIONARIES: Record<Lang, Messages> = { zh, en };

@@ -1,14 +1,16 @@
 /**
- * State of every catalogue layer: whether the user shows it, whether its features are loading,
- * loaded or failed, and the features themselves.
+ * State of every layer the user may read: whether they show it, whether its features are loading,
+ * loaded or failed, and the features themselves. Which layers those are comes from the server
+ * (`GET /api/layers`: a wall display gets fewer); how each looks and loads comes from the shared
+ * catalogue (`geo/layers.ts`).
  *
  * Layers visible from zoom 0 are fetched once for the whole county extent. Layers with a higher
  * `minZoom` in the catalogue (address points, patrol tracks) are many and only useful up close, so
  * they are fetched for the current view once zoomed in, and refetched (cancelling the previous
  * request) when the view leaves the area already fetched.
  */
-import { LAYER_IDS, LAYERS, type LayerDef, type LayerId } from '$geo/layers';
-import { fetchLayerFeatures } from './api/client';
+import { isLayerId, LAYER_IDS, LAYERS, type LayerDef, type LayerId } from '$geo/layers';
+import { fetchLayerFeatures, fetchLayerList } from './api/client';
 import type { Bbox, LayerFeatureCollection } from './api/types';
 import { handleError, isAbortError } from './handle-error';
 import { i18n } from './i18n.svelte';
@@ -108,20 +110,61 @@ export class LayerState<Id extends LayerId = LayerId> {
 }
 
 class LayersManager {
-  readonly layers: LayerState[] = LAYER_IDS.map((id) => new LayerState(id));
+  /** The layers the user may read, in catalogue order; empty until `loadAllowed` has answered. */
+  layers = $state.raw<LayerState[]>([]);
   /** The county's bbox, once the region tree has loaded. */
   extent = $state.raw<Bbox | null>(null);
   view = $state.raw<MapView | null>(null);
+  #controller: AbortController | null = null;
+
+  /** The layer `id`, or null when the user may not read it (or the list has not loaded). */
+  find(id: LayerId): LayerState | null {
+    return this.layers.find((l) => l.id === id) ?? null;
+  }
 
   get(id: LayerId): LayerState {
-    const layer = this.layers.find((l) => l.id === id);
-    if (!layer) throw new Error(`unknown layer ${id}`);
+    const layer = this.find(id);
+    if (!layer) throw new Error(`layer ${id} is not available`);
     return layer;
   }
 
-  /** Counts of drawn features by layer id (0 for layers not loaded). */
+  /** Counts of drawn features by catalogue layer id (0 for layers not loaded or not readable). */
   counts(): Record<LayerId, number> {
-    return Object.fromEntries(this.layers.map((l) => [l.id, l.count])) as Record<LayerId, number>;
+    return Object.fromEntries(LAYER_IDS.map((id) => [id, this.find(id)?.count ?? 0])) as Record<LayerId, number>;
+  }
+
+  /**
+   * Asks the server which layers this user may read and makes their states, keeping the catalogue
+   * order. Ids this client does not know (a newer server) are skipped. Resolves true when the list
+   * loaded; false when it failed (the error is shown) or was cancelled.
+   */
+  async loadAllowed(): Promise<boolean> {
+    this.#controller?.abort();
+    const controller = new AbortController();
+    this.#controller = controller;
+    try {
+      const { layers } = await fetchLayerList(controller.signal);
+      if (controller.signal.aborted) return false;
+      const allowed = new Set(layers.map((l) => l.id).filter(isLayerId));
+      for (const layer of this.layers) layer.cancel();
+      this.layers = LAYER_IDS.filter((id) => allowed.has(id)).map((id) => new LayerState(id));
+      return true;
+    } catch (error) {
+      if (!controller.signal.aborted) handleError(error, i18n.t.loadLayerListFailed);
+      return false;
+    } finally {
+      if (this.#controller === controller) this.#controller = null;
+    }
+  }
+
+  /** Forgets every layer and its data (the user signed out; the next one may see other layers). */
+  reset(): void {
+    this.#controller?.abort();
+    this.#controller = null;
+    for (const layer of this.layers) layer.cancel();
+    this.layers = [];
+    this.extent = null;
+    this.view = null;
   }
 
   /**

@@ -1,10 +1,11 @@
 /**
- * Owns the one map of the first screen: creates it, frames the county, loads the default layers,
- * feeds the view to the layers manager, and raises `ready` for tests once all of it is drawn.
+ * Owns the one map of the first screen: creates it, frames the county, loads the default layers the
+ * user may read, feeds the view to the layers manager, and raises `ready` for tests once all of it
+ * is drawn. It lives while a user is signed in: `destroy` also forgets that user's regions and layers.
  */
 import type { PickingInfo } from '@deck.gl/core';
 import { tick } from 'svelte';
-import { LAYER_IDS } from '$geo/layers';
+import { LAYER_IDS, LAYERS } from '$geo/layers';
 import { handleError } from './handle-error';
 import { i18n } from './i18n.svelte';
 import { layersManager } from './layers-manager.svelte';
@@ -19,7 +20,7 @@ const VIEW_SETTLE_MS = 250;
 /** Every zoom at which some layer's drawing changes: renderer breaks and catalogue zoom ranges. */
 const ZOOM_BREAKS: readonly number[] = [...new Set([
   ...Object.values(RENDERERS).flatMap((r) => r.zoomBreaks),
-  ...LAYER_IDS.map((id) => layersManager.get(id).def.minZoom),
+  ...LAYER_IDS.map((id) => LAYERS[id].minZoom),
 ])].filter((z) => z > 0).sort((a, b) => a - b);
 
 function describe(info: PickingInfo): string | null {
@@ -41,12 +42,19 @@ class MapManager {
   zoomBand = $derived(ZOOM_BREAKS.filter((z) => z <= this.zoom).at(-1) ?? 0);
 
   #viewTimer: number | undefined;
-  #destroyed = false;
+  /**
+   * Bumped by every start and destroy, so a start still awaiting from before a sign-out (and a
+   * sign-in again) notices it is stale and stops.
+   */
+  #generation = 0;
 
   /** Creates the map in `container` and loads the first screen. */
   async start(container: HTMLElement): Promise<void> {
-    this.#destroyed = false;
+    const generation = ++this.#generation;
+    const stale = () => generation !== this.#generation;
     const hook = atlasTestHook();
+    hook.error = null;
+    hook.failed = [];
     let atlas: AtlasMap;
     try {
       atlas = new AtlasMap({ container, tooltip: describe });
@@ -62,11 +70,17 @@ class MapManager {
     });
     atlas.map.on('moveend', () => this.#scheduleViewUpdate());
 
-    const [root] = await Promise.all([regionsManager.load(), atlas.whenLoaded()]);
-    if (this.#destroyed) return;
+    const [root, layersListed] = await Promise.all([
+      regionsManager.load(), layersManager.loadAllowed(), atlas.whenLoaded(),
+    ]);
+    if (stale()) return;
     this.styleLoaded = true;
     if (!root) {
       hook.error = i18n.t.loadRegionsFailed;
+      return;
+    }
+    if (!layersListed) {
+      hook.error = i18n.t.loadLayerListFailed;
       return;
     }
 
@@ -74,7 +88,7 @@ class MapManager {
     this.zoom = atlas.map.getZoom();
     this.#updateView();
     const ok = await layersManager.start(root.bbox);
-    if (this.#destroyed) return;
+    if (stale()) return;
     hook.failed = layersManager.layers
       .filter((l) => l.def.defaultVisible && l.status === 'error')
       .map((l) => l.id);
@@ -82,16 +96,16 @@ class MapManager {
     // Let the effects hand the new data to MapLibre and deck.gl, then wait for it to be drawn.
     await tick();
     await atlas.whenIdle();
-    if (this.#destroyed) return;
+    if (stale()) return;
     this.ready = true;
     hook.ready = true;
   }
 
   destroy(): void {
-    this.#destroyed = true;
+    this.#generation++;
     window.clearTimeout(this.#viewTimer);
-    regionsManager.cancel();
-    for (const layer of layersManager.layers) layer.cancel();
+    regionsManager.reset();
+    layersManager.reset();
     this.atlas?.destroy();
     this.atlas = null;
     this.styleLoaded = false;

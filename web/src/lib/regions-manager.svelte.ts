@@ -1,4 +1,7 @@
-/** The region tree (county → township → village → natural village); its root names and frames the county. */
+/**
+ * The caller's region tree (county → township → village → natural village): their own subtree and
+ * its ancestors up to the county. Its root names and frames the county.
+ */
 import { fetchRegionTree } from './api/client';
 import type { RegionNode } from './api/types';
 import { handleError } from './handle-error';
@@ -31,6 +34,23 @@ class RegionsManager {
 
   cancel(): void {
     this.#controller?.abort();
+  }
+
+  /** Forgets the tree (the user signed out; the next one may see another part of it). */
+  reset(): void {
+    this.cancel();
+    this.root = null;
+    this.status = 'idle';
+  }
+
+  /** The name of region `code`, or null when the tree is not loaded or does not hold it. */
+  nameOf(code: string): string | null {
+    const stack = this.root ? [this.root] : [];
+    for (let node = stack.pop(); node; node = stack.pop()) {
+      if (node.code === code) return node.name;
+      stack.push(...node.children);
+    }
+    return null;
   }
 }
 

@@ -5,9 +5,11 @@
  * - `layerCounts`: features drawn per catalogue layer (0 when not loaded)
  * - `failed`: default layers that failed to load (then `ready` stays false)
  * - `error`: why the first screen could not load (no WebGL, region tree failed), or null
+ * - `user`: the signed-in user, or null on the sign-in screen
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { LAYER_IDS, type LayerId } from '$geo/layers';
+import type { SessionUser } from './api/types';
 
 export interface AtlasTestHook {
   map: MapLibreMap | null;
@@ -15,6 +17,7 @@ export interface AtlasTestHook {
   layerCounts: Record<LayerId, number>;
   failed: LayerId[];
   error: string | null;
+  user: SessionUser | null;
 }
 
 declare global {
@@ -31,6 +34,7 @@ export function atlasTestHook(): AtlasTestHook {
       layerCounts: Object.fromEntries(LAYER_IDS.map((id) => [id, 0])) as Record<LayerId, number>,
       failed: [],
       error: null,
+      user: null,
     };
   }
   return window.__atlas;

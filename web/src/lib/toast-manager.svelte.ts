@@ -28,6 +28,11 @@ class ToastManager {
   dismiss(id: number): void {
     this.toasts = this.toasts.filter((t) => t.id !== id);
   }
+
+  /** Drops every toast (on sign-out: one user's errors are not the next one's business). */
+  clear(): void {
+    this.toasts = [];
+  }
 }
 
 export const toastManager = new ToastManager();

@@ -1,10 +1,15 @@
 /**
  * Same-origin JSON client for the Pingan Atlas API. Every call takes an AbortSignal so a view that
  * moves on can cancel what it no longer needs; failures carry the server's own message.
+ *
+ * The session is an HttpOnly cookie the browser sends by itself. Changes (POST, PUT, PATCH,
+ * DELETE) must also echo the session's CSRF token, which is kept here in memory only (never in
+ * localStorage, where any script on the page could read it after a reload): `sendJson` adds it.
  */
 import type { LayerId } from '$geo/layers';
 import type {
-  ApiErrorBody, Bbox, HealthResponse, LayerFeatureCollection, RegionTreeResponse,
+  ApiErrorBody, Bbox, HealthResponse, LayerFeatureCollection, LayerListResponse, LoginResponse,
+  MeResponse, RegionTreeResponse,
 } from './types';
 
 /** An error response from the API, with the server's user-facing message. */
@@ -20,6 +25,25 @@ export class ApiError extends Error {
   }
 }
 
+type UnsafeMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The session's CSRF token, from the last login or /api/auth/me answer; null when signed out. */
+let csrfToken: string | null = null;
+let sessionEndedListener: (() => void) | null = null;
+
+/** Sets (or with null, forgets) the CSRF token that `sendJson` sends. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/**
+ * Calls `listener` whenever an API call outside /api/auth/ answers 401: the session ended (idle,
+ * expired, signed out elsewhere) while the app was using it. One listener; a new one replaces it.
+ */
+export function onSessionEnded(listener: (() => void) | null): void {
+  sessionEndedListener = listener;
+}
+
 function isApiErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const error = (value as { error: unknown }).error;
@@ -27,27 +51,75 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
     && typeof (error as { message?: unknown }).message === 'string';
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { signal, headers: { Accept: 'application/json' } });
-  if (!response.ok) {
-    let body: unknown = null;
-    try {
-      body = await response.json();
-    } catch {
-      // Not JSON (a proxy error page, an empty body): fall back to the status line below.
-    }
-    if (isApiErrorBody(body)) {
-      throw new ApiError(response.status, body.error.code, body.error.message, body.error.requestId ?? null);
-    }
-    throw new ApiError(response.status, 'HttpError', `${response.status} ${response.statusText}`.trim(), null);
+async function errorOf(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy error page, an empty body): fall back to the status line below.
   }
+  if (isApiErrorBody(body)) {
+    return new ApiError(response.status, body.error.code, body.error.message, body.error.requestId ?? null);
+  }
+  return new ApiError(response.status, 'HttpError', `${response.status} ${response.statusText}`.trim(), null);
+}
+
+/** Sends a request and reads its JSON answer (undefined for 204). Throws ApiError on a failure status. */
+async function request<T>(path: string, init: RequestInit): Promise<T> {
+  const response = await fetch(path, { ...init, credentials: 'same-origin' });
+  if (!response.ok) {
+    const error = await errorOf(response);
+    // The auth routes answer 401 as part of their job (not signed in, wrong password): their
+    // callers handle it. Anywhere else it means the session the app was using is gone.
+    if (response.status === 401 && !path.startsWith('/api/auth/')) sessionEndedListener?.();
+    throw error;
+  }
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return request<T>(path, { signal, headers: { Accept: 'application/json' } });
+}
+
+/**
+ * The one way to make a change: sends `body` (if any) as JSON with the session's CSRF token.
+ * Resolves to the JSON answer, or undefined for 204 No Content.
+ */
+export function sendJson<T>(method: UnsafeMethod, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  return request<T>(path, {
+    method, signal, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 export function fetchHealth(signal?: AbortSignal): Promise<HealthResponse> {
   return getJson<HealthResponse>('/health', signal);
 }
 
+/** Opens a session. Rejects with ApiError 401 InvalidCredentials, or 429 TooManyAttempts when locked out. */
+export function login(username: string, password: string, signal?: AbortSignal): Promise<LoginResponse> {
+  return sendJson<LoginResponse>('POST', '/api/auth/login', { username, password }, signal);
+}
+
+/** The current session. Rejects with ApiError 401 when there is none (never signed in, or it ended). */
+export function fetchMe(signal?: AbortSignal): Promise<MeResponse> {
+  return getJson<MeResponse>('/api/auth/me', signal);
+}
+
+/** Closes the session on the server, which also clears the cookie. */
+export function logout(signal?: AbortSignal): Promise<void> {
+  return sendJson<void>('POST', '/api/auth/logout', undefined, signal);
+}
+
+/** The catalogue layers this caller may read (a wall display gets fewer). */
+export function fetchLayerList(signal?: AbortSignal): Promise<LayerListResponse> {
+  return getJson<LayerListResponse>('/api/layers', signal);
+}
+
+/** The caller's region tree: its own subtree plus the ancestors up to the county. */
 export function fetchRegionTree(signal?: AbortSignal): Promise<RegionTreeResponse> {
   return getJson<RegionTreeResponse>('/api/regions/tree', signal);
 }

@@ -2,6 +2,7 @@
  * Shapes of the API responses the client reads. Property interfaces mirror the `properties` list of
  * each layer in the shared catalogue (`geo/layers.ts`); the API emits exactly those, no more.
  */
+import type { AccountRole, Permission } from '$geo/access';
 import type {
   CameraKind, CameraStatus, GridClass, IncidentCategory, IncidentLevel, IncidentSource,
   IncidentStatus, FlowLevel, KeyPlaceType, LayerId, RegionLevel, RiskLevel, WarningColour,
@@ -14,10 +15,50 @@ export interface RegionTreeResponse {
   root: RegionNode;
 }
 
+/** `GET /health`: public, so it names the database but gives no figures of any region. */
 export interface HealthResponse {
   status: 'ok' | string;
   database: { kind: 'pglite' | 'postgres'; version: string; postgis: string };
-  counts: Partial<Record<string, number>>;
+  /** The demo's seed and scale when the demo county is loaded, else null. */
+  demo: { seed: number; scale: number } | null;
+}
+
+/** The signed-in person, as `POST /api/auth/login` and `GET /api/auth/me` describe them. */
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: AccountRole;
+  /** The region the account sees: the API scopes every answer to it and its subtree. */
+  regionCode: string;
+}
+
+/** `POST /api/auth/login`. The session itself travels in an HttpOnly cookie the client never sees. */
+export interface LoginResponse {
+  user: SessionUser;
+  permissions: Permission[];
+  /** Echoed in `X-CSRF-Token` on every change made with the session cookie. */
+  csrfToken: string;
+  idleMinutes: number;
+}
+
+/** `GET /api/auth/me`: the current session, when there is one. */
+export interface MeResponse extends LoginResponse {
+  kind: string;
+  expiresAt: string;
+}
+
+/** One entry of `GET /api/layers`: a catalogue layer the caller may read. */
+export interface LayerListEntry {
+  /** A catalogue id; a server newer than this client may name layers the client cannot draw. */
+  id: string;
+  minZoom: number;
+  maxZoom: number;
+  defaultVisible: boolean;
+}
+
+export interface LayerListResponse {
+  layers: LayerListEntry[];
 }
 
 export interface ApiErrorBody {
