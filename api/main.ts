@@ -39,10 +39,10 @@ const startingResponse = (request: Request) => {
   }, 503);
 };
 
+const publicHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.HOST) ? 'localhost' : config.HOST;
 const server = serve({ fetch: (request) => (handler ? handler(request) : startingResponse(request)), port: config.PORT, hostname: config.HOST }, (info) => {
-  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.HOST) ? 'localhost' : config.HOST;
-  log.info('listening', { url: `http://${host}:${info.port}` });
-  process.stdout.write(`\n  平安一张图 Pingan Atlas: http://${host}:${info.port}\n\n`);
+  log.info('listening', { url: `http://${publicHost}:${info.port}` });
+  process.stdout.write(`\n  平安一张图 Pingan Atlas: http://${publicHost}:${info.port}\n\n`);
 });
 server.on('error', (error) => {
   log.error('cannot listen', { error: error.message, host: config.HOST, port: config.PORT });
@@ -69,7 +69,7 @@ try {
   });
   db = prepared.db;
   if (prepared.demoAccounts.length) {
-    process.stdout.write(`\n${formatDemoCredentials(prepared.demoAccounts, `http://${config.HOST}:${config.PORT}/`)}\n\n`);
+    process.stdout.write(`\n${formatDemoCredentials(prepared.demoAccounts, `http://${publicHost}:${config.PORT}/`)}\n\n`);
   }
   const app = createApp({
     db, log, webDist: config.PINGAN_WEB_DIST, webStatus: () => webStatus, maxBodyBytes: config.MAX_BODY_BYTES,
