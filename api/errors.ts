@@ -62,6 +62,11 @@ export function fromDatabaseError(error: unknown): ApiError | null {
     case '23503':
       return new ApiError(400, 'ValidationFailed', 'The record refers to something that does not exist');
     case '23514':
+      // The database's privacy guard (0003): the constraint's name is internal, its meaning is not.
+      if (/_no_personal_numbers/.test(message)) {
+        return new ApiError(400, 'PersonalData', 'A free-text field contains an ID-card or mobile number; personal numbers must not be stored');
+      }
+      return new ApiError(400, 'ValidationFailed', 'A value is not allowed here');
     case '23502':
     case '22P02':
     case '22003':

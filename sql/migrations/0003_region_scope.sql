@@ -255,3 +255,29 @@ BEGIN
       t.tbl || '_audit', t.tbl, coalesce(t.col, ''), t.id_col);
   END LOOP;
 END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Privacy guard in the database: a backstop behind geo/privacy-guard.ts (which gives the detailed
+-- message), so that no write path — an import, a script, a future route — can store an ID-card or
+-- mobile number in free text. Same rule: digits in any spacing (one separator between digits),
+-- full-width digits, 17 digits + digit/X, or 1[3-9] + 9 digits after an optional 86/0086.
+-- The test "the database and the TypeScript guard agree" runs both on one corpus.
+CREATE FUNCTION atlas_personal_number_kind(p text) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$
+    SELECT CASE
+             WHEN bool_or(m[1] ~ '^\d{17}[\dXx]$') THEN 'id_card'
+             WHEN bool_or(m[1] ~ '^(0086|86)?1[3-9]\d{9}$') THEN 'mobile'
+           END
+    FROM regexp_matches(
+      regexp_replace(translate(coalesce(p, ''), '０１２３４５６７８９Ｘｘ', '0123456789Xx'), '(\d)[\s\u3000\-–—.·/\\_](?=\d)', '\1', 'g'),
+      '\+?(\d{17}[Xx]|\d+)', 'g') AS m
+  $$;
+
+ALTER TABLE incidents ADD CONSTRAINT incidents_summary_no_personal_numbers CHECK (atlas_personal_number_kind(summary) IS NULL);
+ALTER TABLE incident_flow_steps ADD CONSTRAINT incident_flow_steps_note_no_personal_numbers CHECK (atlas_personal_number_kind(note) IS NULL);
+ALTER TABLE mediations ADD CONSTRAINT mediations_note_no_personal_numbers CHECK (atlas_personal_number_kind(note) IS NULL);
+ALTER TABLE grid_versions ADD CONSTRAINT grid_versions_note_no_personal_numbers CHECK (atlas_personal_number_kind(note) IS NULL);
+ALTER TABLE three_nos_assessments ADD CONSTRAINT three_nos_veto_reason_no_personal_numbers CHECK (atlas_personal_number_kind(veto_reason) IS NULL);
+ALTER TABLE key_places ADD CONSTRAINT key_places_name_no_personal_numbers CHECK (atlas_personal_number_kind(name) IS NULL);
+ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_label_no_personal_numbers CHECK (atlas_personal_number_kind(label) IS NULL);

@@ -5,6 +5,8 @@ import { openDatabase } from '../../api/db/open.js';
 import { assertSafeRoles, withScope, type RequestScope } from '../../api/db/scope.js';
 import { createLogger } from '../../api/logger.js';
 import { LAYERS, LAYER_IDS } from '../../geo/layers.js';
+import { findPersonalNumbers } from '../../geo/privacy-guard.js';
+import { ORDINARY_TEXT, PERSONAL_TEXT } from '../fixtures/privacy-corpus.js';
 import { accountFor, bearer, json, pickTestRegions, signIn, tokenFor, type TestRegions } from '../support/accounts.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { decodeTile, tileOf } from '../support/tiles.js';
@@ -465,6 +467,16 @@ describeEachDatabase('region scope, roles and audit', ({ db, owner, test, engine
     const note = await call(`/api/incidents/${created.id}/flow`, t.opX!, json('POST', { action: 'accept', rowVersion: created.rowVersion, note: '请回电 13912345678' }, {}));
     expect(note.status).toBe(400);
     expect((await note.json()).error.message).toMatch(/^note contains a mobile number/);
+  });
+
+  it('the database refuses the same text on its own, and agrees with the TypeScript guard on every case', async () => {
+    const texts = [...PERSONAL_TEXT.map(([text]) => text), ...ORDINARY_TEXT];
+    const rows = await owner().query<{ kind: string | null }>('SELECT atlas_personal_number_kind(t) AS kind FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i) ORDER BY i', [texts]);
+    expect(rows.map((row) => row.kind)).toEqual(texts.map((text) => findPersonalNumbers(text)[0]?.kind ?? null));
+    // A write that skips the API's guard (a script, an import) still cannot store one.
+    await expect(withScope(db(), scopeOf(r.villageX.code), (tx) => tx.query(`UPDATE incidents SET summary = '回电 139 1234 5678' WHERE id = $1`, [ids.incidentX])))
+      .rejects.toThrow(/no_personal_numbers/);
+    await expect(owner().query(`UPDATE mediations SET note = '身份证 330681199001011234' WHERE id = (SELECT min(id) FROM mediations)`)).rejects.toThrow(/no_personal_numbers/);
   });
 
   // --- Hardening ----------------------------------------------------------------------------
