@@ -161,7 +161,7 @@ describe.skipIf(!availability.available && !mustFail)('the map in a browser (chr
     await shown.waitFor();
     const text = await shown.innerText();
     expect(text).toContain(error.message);
-    expect(text).toContain('登录失败');
+    expect(text).toContain('用户名或密码错误');
     expect(await page.getByTestId('login-form').isVisible()).toBe(true);
     expect(await page.evaluate(() => (window as any).__atlas?.user)).toBeNull();
     // Ready for another try: the password is selected.

@@ -59,6 +59,7 @@ export interface Messages {
   signIn: string;
   signingIn: string;
   signInFailed: string;
+  wrongCredentials: string;
   tooManyAttempts: string;
   sessionCheckFailed: string;
   checkingSession: string;
@@ -126,6 +127,7 @@ const zh: Messages = {
   signIn: '登录',
   signingIn: '正在登录…',
   signInFailed: '登录失败',
+  wrongCredentials: '用户名或密码错误，或账号已停用',
   tooManyAttempts: '登录失败次数过多，请稍后再试',
   sessionCheckFailed: '无法确认登录状态',
   checkingSession: '正在检查登录状态…',
@@ -203,6 +205,7 @@ const en: Messages = {
   signIn: 'Sign in',
   signingIn: 'Signing in…',
   signInFailed: 'Sign-in failed',
+  wrongCredentials: 'Wrong username or password',
   tooManyAttempts: 'Too many failed sign-ins: wait before trying again',
   sessionCheckFailed: 'Could not check your session',
   checkingSession: 'Checking your session…',

@@ -18,7 +18,7 @@ export type SessionStatus = 'checking' | 'signed-out' | 'signed-in';
 
 /** Why the sign-in form failed: a heading (a message key, translated when shown) and the detail. */
 export interface SignInFailure {
-  title: 'signInFailed' | 'tooManyAttempts' | 'sessionCheckFailed';
+  title: 'signInFailed' | 'wrongCredentials' | 'tooManyAttempts' | 'sessionCheckFailed';
   /** The server's own message, or the client's when the server could not be reached. */
   message: string;
 }
@@ -70,7 +70,8 @@ class SessionManager {
     } catch (error) {
       const locked = error instanceof ApiError && error.status === 429;
       if (!(error instanceof ApiError)) console.error(i18n.t.signInFailed, error);
-      this.failure = { title: locked ? 'tooManyAttempts' : 'signInFailed', message: errorMessage(error) };
+      const wrong = error instanceof ApiError && error.code === 'InvalidCredentials';
+      this.failure = { title: locked ? 'tooManyAttempts' : wrong ? 'wrongCredentials' : 'signInFailed', message: errorMessage(error) };
       return false;
     } finally {
       this.pending = false;
