@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth.js';
 import { auditRoutes, categoryRoutes, tokenRoutes, userRoutes } from './routes/admin.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { tileRoutes } from './routes/tiles.js';
+import { ogcRoutes } from './routes/ogc.js';
 import { exportRoutes, summaryRoutes } from './routes/summary.js';
 import { buildHealthReport } from './health/health.repository.js';
 import type { Logger } from './logger.js';
@@ -153,6 +154,7 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = 
   api.all('*', (c) => c.json(errorBody('NotFound', `No API route for ${c.req.method} ${c.req.path}`, c.var.requestId), 404));
   app.route('/api', api);
   app.route('/tiles', scoped().route('/', tileRoutes));
+  app.route('/ogc', scoped().route('/', ogcRoutes));
 
   if (webDist) {
     const index = join(webDist, 'index.html');
