@@ -29,6 +29,14 @@ export const summaryRoutes = new Hono<AppEnv>().get('/', requirePermission('aggr
   return c.json({ regionCode: c.var.principal.regionCode, counts });
 });
 
+/**
+ * Spreadsheet programs run a cell that starts with =, +, -, @ (or a tab or carriage return) as a
+ * formula: such text cells get a leading apostrophe. Numbers stay numbers.
+ */
+export function neutraliseCell(value: unknown): unknown {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** Export of one layer in the caller's region: GeoJSON or CSV (points as lon/lat, other shapes as GeoJSON text). */
 export const exportRoutes = new Hono<AppEnv>().get('/:file', requirePermission('data.export'), async (c) => {
   const match = /^([a-z_]+)\.(geojson|csv)$/.exec(c.req.param('file'));
@@ -49,7 +57,7 @@ export const exportRoutes = new Hono<AppEnv>().get('/:file', requirePermission('
   const rows = fc.features.map((f) => {
     const geometry = f.geometry as GeoJSON.Point;
     const geom = layer.geometryKind === 'point' ? geometry.coordinates.slice(0, 2) : [JSON.stringify(f.geometry)];
-    return [...layer.properties.map((p) => f.properties?.[p] ?? ''), ...geom];
+    return [...layer.properties.map((p) => neutraliseCell(f.properties?.[p] ?? '')), ...geom];
   });
   // A BOM so spreadsheet programs read the Chinese names as UTF-8.
   const csv = '\uFEFF' + stringify([[...layer.properties, ...geometryColumns], ...rows]);

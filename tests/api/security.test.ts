@@ -6,6 +6,7 @@ import { assertSafeRoles, withScope, type RequestScope } from '../../api/db/scop
 import { createLogger } from '../../api/logger.js';
 import { LAYERS, LAYER_IDS } from '../../geo/layers.js';
 import { findPersonalNumbers } from '../../geo/privacy-guard.js';
+import { neutraliseCell } from '../../api/routes/summary.js';
 import { ORDINARY_TEXT, PERSONAL_TEXT } from '../fixtures/privacy-corpus.js';
 import { accountFor, bearer, json, pickTestRegions, signIn, tokenFor, type TestRegions } from '../support/accounts.js';
 import { describeEachDatabase } from '../support/databases.js';
@@ -159,6 +160,19 @@ describeEachDatabase('region scope, roles and audit', ({ db, owner, test, engine
     const geo = await (await call('/api/export/incidents.geojson', t.analystX)).json();
     expect(geo.features.length).toBeGreaterThan(0);
     expect(geo.features.every((f: { properties: { village_code: string } }) => f.properties.village_code === r.villageX.code)).toBe(true);
+  });
+
+  it('CSV exports neutralise cells that a spreadsheet would run as a formula', async () => {
+    const [place] = await owner().query<{ id: number }>('SELECT id FROM key_places WHERE village_code = $1 ORDER BY id LIMIT 1', [r.villageX.code]);
+    expect(place, 'village X has a key place').toBeDefined();
+    await owner().query(`UPDATE key_places SET name = '=HYPERLINK("http://evil.example","点我")' WHERE id = $1`, [place.id]);
+    const text = await (await call('/api/export/key_places.csv', t.analystX)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${place.id},`))!;
+    expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""点我"")"`);
+    expect(neutraliseCell('-12.5')).toBe("'-12.5");
+    expect(neutraliseCell(-12.5)).toBe(-12.5);
+    expect(neutraliseCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(neutraliseCell('普通文本')).toBe('普通文本');
   });
 
   it('counts do not leak: the summary of a village equals that village\'s own figures', async () => {
