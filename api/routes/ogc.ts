@@ -3,6 +3,7 @@ import { LAYERS, isLayerId, type LayerId } from '../../geo/layers.js';
 import type { AppEnv } from '../app.js';
 import { requirePermission } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
+import { SqlConditions } from '../db/sql-conditions.js';
 import { findExtent, findItem, findItems } from '../ogc/items.js';
 import { OGC_CONFORMANCE, buildOgcOpenApi } from '../ogc/openapi.js';
 import { queryablesOf } from '../ogc/queryables.js';
@@ -190,14 +191,8 @@ export const ogcRoutes = new Hono<AppEnv>()
     checkFormat(c);
     const id = collectionOf(c);
     const layer = LAYERS[id];
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    /** Appends a fragment written with `?` placeholders, numbering them after the ones before. */
-    const add = (fragment: string, values: unknown[]) => {
-      let i = 0;
-      conditions.push(fragment.replace(/\?/g, () => `$${params.length + ++i}`));
-      params.push(...values);
-    };
+    const where = new SqlConditions();
+    const add = (fragment: string, values: unknown[]) => where.add(fragment, values);
     const bboxCrs = c.req.query('bbox-crs');
     if (bboxCrs !== undefined && bboxCrs !== CRS84) bad(`bbox-crs: only ${CRS84} is supported`);
     const rawBbox = c.req.query('bbox');
@@ -235,7 +230,7 @@ export const ogcRoutes = new Hono<AppEnv>()
     }
     const limit = parseLimit(c.req.query('limit'), layer.maxLimit);
     const offset = parseOffset(c.req.query('offset'));
-    const page = await findItems(c.var.tx, { layerId: id, conditions, params, properties, sortBy, limit, offset });
+    const page = await findItems(c.var.tx, { layerId: id, conditions: where.conditions, params: where.params, properties, sortBy, limit, offset });
     const origin = new URL(c.req.url).origin;
     const links = [
       { href: c.req.url, rel: 'self', type: GEOJSON, title: 'This page' },

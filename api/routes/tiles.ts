@@ -5,7 +5,9 @@ import type { AppEnv } from '../app.js';
 import { requirePermission } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
 import { rejectUnknownParameters } from '../query-params.js';
-import { renderTile } from '../tiles/tiles.js';
+import { layerVersion, renderTile } from '../tiles/tiles.js';
+import { parseTileFilters } from '../tiles/filters.js';
+import { createHash } from 'node:crypto';
 import { readableLayerIds } from './layers.js';
 
 /** The layer a caller of this role may read, or 404/403 naming why not. */
@@ -15,8 +17,9 @@ function readableLayer(role: string, layerId: string): LayerId {
   return layerId;
 }
 
-// Tiles hold the caller's region only: never cached by shared caches, and keyed on who asks.
-const PRIVATE_CACHE = { 'Cache-Control': 'private, max-age=60', Vary: 'Cookie, Authorization' };
+// Tiles hold the caller's region only: never cached by shared caches, keyed on who asks, and
+// revalidated every time (a 304 costs one small query), so an edited feature never shows stale.
+const PRIVATE_CACHE = { 'Cache-Control': 'private, no-cache', Vary: 'Cookie, Authorization' };
 
 /** `/tiles/{layer}.json` (TileJSON 3) and `/tiles/{layer}/{z}/{x}/{y}.mvt`, in the caller's region. */
 export const tileRoutes = new Hono<AppEnv>()
@@ -43,11 +46,15 @@ export const tileRoutes = new Hono<AppEnv>()
     }, 200, PRIVATE_CACHE);
   })
   .get('/:layer/:z/:x/:y{[0-9]+\\.mvt}', async (c) => {
-    rejectUnknownParameters(c.req.url, []);
     const layerId = readableLayer(c.var.principal.role, c.req.param('layer'));
     const address = { z: Number(c.req.param('z')), x: Number(c.req.param('x')), y: Number(c.req.param('y').replace(/\.mvt$/, '')) };
     const problem = tileAddressProblem(address);
     if (problem) throw new ApiError(400, 'InvalidParameter', `Not a tile: ${problem}`);
-    const tile = await renderTile(c.var.tx, c.var.db.capabilities, layerId, address);
-    return c.body(tile as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/vnd.mapbox-vector-tile', ...PRIVATE_CACHE });
+    const filterKey = parseTileFilters(c.req.url, LAYERS[layerId], 1).key; // validates before any work
+    const p = c.var.principal;
+    const etag = `"${await layerVersion(c.var.tx, layerId)}-${createHash('sha1').update(`${p.role}|${p.scope}|${filterKey}`).digest('hex').slice(0, 16)}"`;
+    const headers = { ...PRIVATE_CACHE, ETag: etag };
+    if (c.req.header('if-none-match')?.split(',').map((s) => s.trim()).includes(etag)) return c.body(null, 304, headers);
+    const tile = await renderTile(c.var.tx, c.var.db.capabilities, layerId, address, c.req.url);
+    return c.body(tile as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/vnd.mapbox-vector-tile', ...headers });
   });

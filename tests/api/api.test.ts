@@ -142,6 +142,35 @@ describeEachDatabase('HTTP API', ({ db, owner, engine }) => {
     expect((await get('/tiles/people/3/1/1.mvt')).status).toBe(404);
   });
 
+  it('tiles: filters as query parameters, ETag with 304, and a write changes both ETag and tile', async () => {
+    const [p] = await owner().query<{ id: number; x: number; y: number; category: string }>(
+      `SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, category FROM incidents ORDER BY id LIMIT 1`,
+    );
+    const { z, x, y } = tileOf(p!.x, p!.y, 14);
+    const path = `/tiles/incidents/${z}/${x}/${y}.mvt`;
+    const all = decodeTile(await (await get(path)).arrayBuffer()).incidents!;
+    const disputes = decodeTile(await (await get(`${path}?category=dispute`)).arrayBuffer()).incidents ?? [];
+    expect(disputes.every((f) => f.category === 'dispute')).toBe(true);
+    expect(disputes.length).toBe(all.filter((f) => f.category === 'dispute').length);
+    const recent = decodeTile(await (await get(`${path}?from=2026-11-01T00:00:00Z&level=general,major,especially_major`)).arrayBuffer()).incidents ?? [];
+    expect(recent.every((f) => Date.parse(String(f.occurred_at)) >= Date.parse('2026-11-01T00:00:00Z'))).toBe(true);
+    expect((await get(`${path}?colour=red`)).status).toBe(400);
+    expect((await get(`${path}?category=x';DROP TABLE incidents;--`)).status).toBe(400);
+    expect(all.every((f) => typeof f.$id === 'number')).toBe(true);
+
+    const first = await get(path);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"\d+-[0-9a-f]{16}"$/);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    expect((await get(path, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    await owner().query(`UPDATE incidents SET category = CASE WHEN category = 'fire' THEN 'traffic' ELSE 'fire' END WHERE id = $1`, [p!.id]);
+    const after = await get(path, { headers: { 'if-none-match': etag } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    const changed = decodeTile(await after.arrayBuffer()).incidents!.find((f) => f.$id === p!.id)!;
+    expect(changed.category).not.toBe(p!.category);
+  });
+
   it('sends a Content-Security-Policy that keeps the client on its own origin', async () => {
     const res = await get('/health');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");

@@ -165,9 +165,9 @@ describeEachDatabase('region scope, roles and audit', ({ db, owner, test, engine
   it('CSV exports neutralise cells that a spreadsheet would run as a formula', async () => {
     const [place] = await owner().query<{ id: number }>('SELECT id FROM key_places WHERE village_code = $1 ORDER BY id LIMIT 1', [r.villageX.code]);
     expect(place, 'village X has a key place').toBeDefined();
-    await owner().query(`UPDATE key_places SET name = '=HYPERLINK("http://evil.example","点我")' WHERE id = $1`, [place.id]);
+    await owner().query(`UPDATE key_places SET name = '=HYPERLINK("http://evil.example","点我")' WHERE id = $1`, [place!.id]);
     const text = await (await call('/api/export/key_places.csv', t.analystX)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${place.id},`))!;
+    const line = text.split('\n').find((l) => l.startsWith(`${place!.id},`))!;
     expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""点我"")"`);
     expect(neutraliseCell('-12.5')).toBe("'-12.5");
     expect(neutraliseCell(-12.5)).toBe(-12.5);
