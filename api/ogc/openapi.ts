@@ -5,6 +5,13 @@ export const OGC_CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter',
+  'http://www.opengis.net/spec/cql2/1.0/conf/cql2-text',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions',
 ];
 
 /** OpenAPI 3.0 definition of /ogc, one items path per collection the caller may read. */
@@ -30,6 +37,9 @@ export function buildOgcOpenApi(origin: string, collections: readonly LayerId[])
           param('offset', 'Features to skip (the next/prev links carry it)', { type: 'integer', minimum: 0, default: 0 }),
           param('properties', `Subset of: ${layer.properties.join(', ')}`, { type: 'array', items: { type: 'string', enum: [...layer.properties] } }),
           param('sortby', 'Comma list of [+|-]property', { type: 'array', items: { type: 'string' } }),
+          param('filter', 'CQL2 text (basic CQL2 + S_INTERSECTS with BBOX or WKT) over the queryables; at most 4096 characters, depth 20, 500 nodes, 10,000 coordinates', { type: 'string' }),
+          param('filter-lang', 'cql2-text (the only one)', { type: 'string', enum: ['cql2-text'] }),
+          param('filter-crs', 'CRS84 (the only one)', { type: 'string', enum: ['http://www.opengis.net/def/crs/OGC/1.3/CRS84'] }),
         ],
         responses: { '200': { description: 'A FeatureCollection', content: { 'application/geo+json': { schema: { type: 'object' } } } }, '400': error },
       },

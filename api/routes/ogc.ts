@@ -7,6 +7,8 @@ import { SqlConditions } from '../db/sql-conditions.js';
 import { findExtent, findItem, findItems } from '../ogc/items.js';
 import { OGC_CONFORMANCE, buildOgcOpenApi } from '../ogc/openapi.js';
 import { queryablesOf } from '../ogc/queryables.js';
+import { compileCql2 } from '../ogc/cql2-sql.js';
+import { Cql2Error, parseCql2Text } from '../../geo/cql2.js';
 import { rejectUnknownParameters } from '../query-params.js';
 import { readableLayerIds } from './layers.js';
 
@@ -17,7 +19,7 @@ import { readableLayerIds } from './layers.js';
  */
 
 const GEOJSON = 'application/geo+json';
-const ITEM_PARAMS = ['bbox', 'bbox-crs', 'datetime', 'limit', 'offset', 'properties', 'sortby', 'f'];
+const ITEM_PARAMS = ['bbox', 'bbox-crs', 'datetime', 'limit', 'offset', 'properties', 'sortby', 'filter', 'filter-lang', 'filter-crs', 'f'];
 /** Default page size when `limit` is absent (OGC's example default). */
 export const OGC_DEFAULT_LIMIT = 10;
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
@@ -209,6 +211,23 @@ export const ogcRoutes = new Hono<AppEnv>()
       else {
         if (d.from) add(`${col} >= ?::timestamptz`, [d.from]);
         if (d.to) add(`${col} ${/T/.test(rawDatetime.split('/')[1] ?? '') ? '<=' : '<'} ?::timestamptz`, [d.to]);
+      }
+    }
+    const filter = c.req.query('filter');
+    const filterLang = c.req.query('filter-lang');
+    const filterCrs = c.req.query('filter-crs');
+    if (filterLang !== undefined && filterLang !== 'cql2-text') bad(`filter-lang: only cql2-text is supported; got "${filterLang}"`);
+    if (filterCrs !== undefined && filterCrs !== CRS84) bad(`filter-crs: only ${CRS84} is supported`);
+    if (filter !== undefined) {
+      // Parsed into a tree, then compiled against the collection's allow-list: property names only
+      // select catalogue columns, every literal is a bound parameter.
+      try {
+        const compiled = compileCql2(parseCql2Text(filter), await queryablesOf(c.var.tx, id), where.params.length + 1);
+        where.conditions.push(compiled.sql);
+        where.params.push(...compiled.params);
+      } catch (error) {
+        if (error instanceof Cql2Error) bad(`filter: ${error.message}`);
+        throw error;
       }
     }
     const rawProperties = c.req.query('properties');

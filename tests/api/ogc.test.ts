@@ -149,6 +149,48 @@ describeEachDatabase('OGC API – Features', ({ db, owner, engine }) => {
     expect((await app().request('/ogc/collections')).status).toBe(401);
   });
 
+  it.each([
+    ["level = 'major'", `level = 'major'`],
+    ["category IN ('dispute','fire') AND status <> 'closed'", `category IN ('dispute', 'fire') AND status <> 'closed'`],
+    ["NOT (flow_level = 'grid') OR warning_colour IS NULL", `NOT (flow_level = 'grid') OR warning_colour IS NULL`],
+    ["category LIKE 'dis%'", `category LIKE 'dis%'`],
+    ["occurred_at BETWEEN TIMESTAMP('2026-10-01T00:00:00Z') AND TIMESTAMP('2026-10-31T00:00:00Z')", `occurred_at BETWEEN '2026-10-01T00:00:00Z' AND '2026-10-31T00:00:00Z'`],
+    ['S_INTERSECTS(geometry, BBOX(120.2, 29.6, 120.35, 29.75))', 'ST_Intersects(geom, ST_MakeEnvelope(120.2, 29.6, 120.35, 29.75, 4326))'],
+    ["S_INTERSECTS(geometry, POLYGON((120.2 29.6, 120.4 29.6, 120.4 29.8, 120.2 29.6))) AND level <> 'general'",
+      `ST_Intersects(geom, ST_GeomFromText('POLYGON((120.2 29.6, 120.4 29.6, 120.4 29.8, 120.2 29.6))', 4326)) AND level <> 'general'`],
+  ])('CQL2 filter %s matches the same rows as SQL', async (filter, sqlWhere) => {
+    const expected = await truth(`SELECT count(*)::int AS n FROM incidents WHERE ${sqlWhere}`);
+    const page = await json(`/ogc/collections/incidents/items?filter-lang=cql2-text&filter=${encodeURIComponent(filter)}&limit=1`, county);
+    expect(page.numberMatched).toBe(expected);
+  });
+
+  it.each([
+    ['unknown property (not a queryable)', "summary LIKE '%x%'"],
+    ['unsupported function', "T_INTERSECTS(occurred_at, INTERVAL('2026-01-01','2026-02-01'))"],
+    ['SQL in a string is just a string', "category = 'x''; DROP TABLE incidents; --'"],
+    ['SQL after the filter', "category = 'x'; DROP TABLE incidents"],
+    ['comment', "category = 'x' --"],
+    ['quoted property with SQL', '"category; DROP TABLE incidents" = \'x\''],
+    ['type mismatch', "people_involved LIKE 'x%'"],
+    ['too deep', `${'('.repeat(30)}level = 'major'${')'.repeat(30)}`],
+    ['too long', `category IN (${Array.from({ length: 1200 }, () => "'dispute'").join(',')})`],
+    ['other filter language', null],
+  ])('filter: %s → 400 (or no rows), nothing run', async (what, filter) => {
+    const before = await truth('SELECT count(*)::int AS n FROM incidents');
+    const path = filter === null
+      ? "/ogc/collections/incidents/items?filter-lang=cql2-json&filter=%7B%7D"
+      : `/ogc/collections/incidents/items?filter=${encodeURIComponent(filter)}`;
+    const res = await get(path, county);
+    if (what === 'SQL in a string is just a string') {
+      expect(res.status).toBe(200);
+      expect((await res.json()).numberMatched).toBe(0);
+    } else {
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toMatch(/^filter|filter-lang/);
+    }
+    expect(await truth('SELECT count(*)::int AS n FROM incidents')).toBe(before);
+  });
+
   it('queryables list the allow-list with JSON Schema types', async () => {
     const res = await get('/ogc/collections/incidents/queryables');
     expect(res.headers.get('content-type')).toContain('application/schema+json');
