@@ -4,7 +4,7 @@ import type { AppEnv } from '../app.js';
 import { requirePermission } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
 import { SqlConditions } from '../db/sql-conditions.js';
-import { findExtent, findItem, findItems } from '../ogc/items.js';
+import { findExtent, findItem, findItems, type ItemsQuery } from '../ogc/items.js';
 import { OGC_CONFORMANCE, buildOgcOpenApi } from '../ogc/openapi.js';
 import { queryablesOf } from '../ogc/queryables.js';
 import { compileCql2 } from '../ogc/cql2-sql.js';
@@ -19,6 +19,7 @@ import { readableLayerIds } from './layers.js';
  */
 
 const GEOJSON = 'application/geo+json';
+export const SELECTION_PARAMS = ['bbox', 'bbox-crs', 'datetime', 'properties', 'sortby', 'filter', 'filter-lang', 'filter-crs'];
 const ITEM_PARAMS = ['bbox', 'bbox-crs', 'datetime', 'limit', 'offset', 'properties', 'sortby', 'filter', 'filter-lang', 'filter-crs', 'f'];
 /** Default page size when `limit` is absent (OGC's example default). */
 export const OGC_DEFAULT_LIMIT = 10;
@@ -128,6 +129,70 @@ function collectionJson(origin: string, id: LayerId, extent: Awaited<ReturnType<
   };
 }
 
+/**
+ * The selection a request asks for on one collection — bbox, datetime, CQL2 filter, properties,
+ * sortby — as conditions with bound parameters. Shared by /ogc items and /api/export, so an export
+ * carries exactly the filter of the view it came from.
+ */
+export async function selectionFrom(c: Context<AppEnv>, id: LayerId): Promise<Omit<ItemsQuery, 'limit' | 'offset'>> {
+  const layer = LAYERS[id];
+  const where = new SqlConditions();
+  const add = (fragment: string, values: unknown[]) => where.add(fragment, values);
+  const bboxCrs = c.req.query('bbox-crs');
+  if (bboxCrs !== undefined && bboxCrs !== CRS84) bad(`bbox-crs: only ${CRS84} is supported`);
+  const rawBbox = c.req.query('bbox');
+  if (rawBbox !== undefined) {
+    const b = parseOgcBbox(rawBbox);
+    add(b.conditions[0]!, b.params);
+  }
+  const rawDatetime = c.req.query('datetime');
+  if (rawDatetime !== undefined) {
+    if (!layer.timeColumn) bad(`collection ${id} has no time property: datetime does not apply`);
+    const d = parseDatetime(rawDatetime);
+    const col = `t."${layer.timeColumn}"`;
+    if (d.instant) add(`${col} = ?::timestamptz`, [d.from]);
+    else {
+      if (d.from) add(`${col} >= ?::timestamptz`, [d.from]);
+      if (d.to) add(`${col} ${/T/.test(rawDatetime.split('/')[1] ?? '') ? '<=' : '<'} ?::timestamptz`, [d.to]);
+    }
+  }
+  const filter = c.req.query('filter');
+  const filterLang = c.req.query('filter-lang');
+  const filterCrs = c.req.query('filter-crs');
+  if (filterLang !== undefined && filterLang !== 'cql2-text') bad(`filter-lang: only cql2-text is supported; got "${filterLang}"`);
+  if (filterCrs !== undefined && filterCrs !== CRS84) bad(`filter-crs: only ${CRS84} is supported`);
+  if (filter !== undefined) {
+    // Parsed into a tree, then compiled against the collection's allow-list: property names only
+    // select catalogue columns, every literal is a bound parameter.
+    try {
+      const compiled = compileCql2(parseCql2Text(filter), await queryablesOf(c.var.tx, id), where.params.length + 1);
+      where.conditions.push(compiled.sql);
+      where.params.push(...compiled.params);
+    } catch (error) {
+      if (error instanceof Cql2Error) bad(`filter: ${error.message}`);
+      throw error;
+    }
+  }
+  const rawProperties = c.req.query('properties');
+  let properties: readonly string[] = layer.properties;
+  if (rawProperties !== undefined) {
+    const asked = rawProperties.split(',').map((p) => p.trim()).filter(Boolean);
+    const unknown = asked.filter((p) => !layer.properties.includes(p));
+    if (unknown.length) bad(`properties: unknown ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${layer.properties.join(', ')}`);
+    properties = layer.properties.filter((p) => asked.includes(p));
+  }
+  const rawSort = c.req.query('sortby');
+  const sortBy: { column: string; descending: boolean }[] = [];
+  if (rawSort !== undefined) {
+    for (const term of rawSort.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const m = /^([+-]?)([a-z_][a-z0-9_]*)$/.exec(term);
+      if (!m || !layer.properties.includes(m[2]!)) bad(`sortby: "${term}" is not [+|-]<property>; properties: ${layer.properties.join(', ')}`);
+      sortBy.push({ column: m[2]!, descending: m[1] === '-' });
+    }
+  }
+  return { layerId: id, conditions: where.conditions, params: where.params, properties, sortBy };
+}
+
 export const ogcRoutes = new Hono<AppEnv>()
   .use(requirePermission('layers.read'))
   .get('/', (c) => {
@@ -193,63 +258,10 @@ export const ogcRoutes = new Hono<AppEnv>()
     checkFormat(c);
     const id = collectionOf(c);
     const layer = LAYERS[id];
-    const where = new SqlConditions();
-    const add = (fragment: string, values: unknown[]) => where.add(fragment, values);
-    const bboxCrs = c.req.query('bbox-crs');
-    if (bboxCrs !== undefined && bboxCrs !== CRS84) bad(`bbox-crs: only ${CRS84} is supported`);
-    const rawBbox = c.req.query('bbox');
-    if (rawBbox !== undefined) {
-      const b = parseOgcBbox(rawBbox);
-      add(b.conditions[0]!, b.params);
-    }
-    const rawDatetime = c.req.query('datetime');
-    if (rawDatetime !== undefined) {
-      if (!layer.timeColumn) bad(`collection ${id} has no time property: datetime does not apply`);
-      const d = parseDatetime(rawDatetime);
-      const col = `t."${layer.timeColumn}"`;
-      if (d.instant) add(`${col} = ?::timestamptz`, [d.from]);
-      else {
-        if (d.from) add(`${col} >= ?::timestamptz`, [d.from]);
-        if (d.to) add(`${col} ${/T/.test(rawDatetime.split('/')[1] ?? '') ? '<=' : '<'} ?::timestamptz`, [d.to]);
-      }
-    }
-    const filter = c.req.query('filter');
-    const filterLang = c.req.query('filter-lang');
-    const filterCrs = c.req.query('filter-crs');
-    if (filterLang !== undefined && filterLang !== 'cql2-text') bad(`filter-lang: only cql2-text is supported; got "${filterLang}"`);
-    if (filterCrs !== undefined && filterCrs !== CRS84) bad(`filter-crs: only ${CRS84} is supported`);
-    if (filter !== undefined) {
-      // Parsed into a tree, then compiled against the collection's allow-list: property names only
-      // select catalogue columns, every literal is a bound parameter.
-      try {
-        const compiled = compileCql2(parseCql2Text(filter), await queryablesOf(c.var.tx, id), where.params.length + 1);
-        where.conditions.push(compiled.sql);
-        where.params.push(...compiled.params);
-      } catch (error) {
-        if (error instanceof Cql2Error) bad(`filter: ${error.message}`);
-        throw error;
-      }
-    }
-    const rawProperties = c.req.query('properties');
-    let properties: readonly string[] = layer.properties;
-    if (rawProperties !== undefined) {
-      const asked = rawProperties.split(',').map((p) => p.trim()).filter(Boolean);
-      const unknown = asked.filter((p) => !layer.properties.includes(p));
-      if (unknown.length) bad(`properties: unknown ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${layer.properties.join(', ')}`);
-      properties = layer.properties.filter((p) => asked.includes(p));
-    }
-    const rawSort = c.req.query('sortby');
-    const sortBy: { column: string; descending: boolean }[] = [];
-    if (rawSort !== undefined) {
-      for (const term of rawSort.split(',').map((s) => s.trim()).filter(Boolean)) {
-        const m = /^([+-]?)([a-z_][a-z0-9_]*)$/.exec(term);
-        if (!m || !layer.properties.includes(m[2]!)) bad(`sortby: "${term}" is not [+|-]<property>; properties: ${layer.properties.join(', ')}`);
-        sortBy.push({ column: m[2]!, descending: m[1] === '-' });
-      }
-    }
+    const selection = await selectionFrom(c, id);
     const limit = parseLimit(c.req.query('limit'), layer.maxLimit);
     const offset = parseOffset(c.req.query('offset'));
-    const page = await findItems(c.var.tx, { layerId: id, conditions: where.conditions, params: where.params, properties, sortBy, limit, offset });
+    const page = await findItems(c.var.tx, { ...selection, limit, offset });
     const origin = new URL(c.req.url).origin;
     const links = [
       { href: c.req.url, rel: 'self', type: GEOJSON, title: 'This page' },

@@ -4,9 +4,9 @@ import { LAYERS, LAYER_IDS, isLayerId, type LayerId } from '../../geo/layers.js'
 import type { AppEnv } from '../app.js';
 import { assertPermission, requirePermission } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
-import { findLayerFeaturesInBbox } from '../layers/features.js';
+import { findItems } from '../ogc/items.js';
+import { SELECTION_PARAMS, selectionFrom } from './ogc.js';
 import { rejectUnknownParameters } from '../query-params.js';
-import { parseBbox } from './layers.js';
 
 /**
  * Figures for the caller's region. Counted under row-level security, so they never include other
@@ -37,7 +37,11 @@ export function neutraliseCell(value: unknown): unknown {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** Export of one layer in the caller's region: GeoJSON or CSV (points as lon/lat, other shapes as GeoJSON text). */
+/**
+ * Export of one layer in the caller's region with the same selection parameters as /ogc items
+ * (bbox, datetime, CQL2 filter, properties, sortby): GeoJSON, or CSV (points as lon/lat, other
+ * shapes as GeoJSON text). At most the layer's maximum page of features.
+ */
 export const exportRoutes = new Hono<AppEnv>().get('/:file', requirePermission('data.export'), async (c) => {
   const match = /^([a-z_]+)\.(geojson|csv)$/.exec(c.req.param('file'));
   const layerId = match?.[1] ?? '';
@@ -45,21 +49,24 @@ export const exportRoutes = new Hono<AppEnv>().get('/:file', requirePermission('
     throw new ApiError(404, 'UnknownLayer', `No export "${c.req.param('file')}". Use <layer>.geojson or <layer>.csv; layers: ${LAYER_IDS.join(', ')}`);
   }
   assertPermission(c, 'layers.read');
-  rejectUnknownParameters(c.req.url, ['bbox']);
+  rejectUnknownParameters(c.req.url, SELECTION_PARAMS);
   const layer = LAYERS[layerId as LayerId];
-  const bbox = parseBbox(c.req.query('bbox')) ?? [-180, -90, 180, 90];
-  const result = await findLayerFeaturesInBbox(c.var.tx, layer.id, bbox, layer.maxLimit);
+  const selection = await selectionFrom(c, layer.id);
+  const page = await findItems(c.var.tx, { ...selection, limit: layer.maxLimit, offset: 0 });
   const stamp = new Date().toISOString().slice(0, 10);
   c.header('Content-Disposition', `attachment; filename="${layer.id}-${c.var.principal.regionCode}-${stamp}.${match[2]}"`);
-  if (match[2] === 'geojson') return c.body(result.json, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
-  const fc = JSON.parse(result.json) as GeoJSON.FeatureCollection;
+  if (match[2] === 'geojson') {
+    const head = `{"type":"FeatureCollection","numberMatched":${page.numberMatched},"numberReturned":${page.numberReturned},"features":`;
+    return c.body(`${head}${page.features}}`, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+  }
+  const features = JSON.parse(page.features) as GeoJSON.Feature[];
   const geometryColumns = layer.geometryKind === 'point' ? ['lon', 'lat'] : ['geometry'];
-  const rows = fc.features.map((f) => {
+  const rows = features.map((f) => {
     const geometry = f.geometry as GeoJSON.Point;
     const geom = layer.geometryKind === 'point' ? geometry.coordinates.slice(0, 2) : [JSON.stringify(f.geometry)];
-    return [...layer.properties.map((p) => neutraliseCell(f.properties?.[p] ?? '')), ...geom];
+    return [...selection.properties.map((p) => neutraliseCell(f.properties?.[p] ?? '')), ...geom];
   });
   // A BOM so spreadsheet programs read the Chinese names as UTF-8.
-  const csv = '\uFEFF' + stringify([[...layer.properties, ...geometryColumns], ...rows]);
+  const csv = '\uFEFF' + stringify([[...selection.properties, ...geometryColumns], ...rows]);
   return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8' });
 });

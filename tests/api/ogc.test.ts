@@ -191,6 +191,19 @@ describeEachDatabase('OGC API – Features', ({ db, owner, engine }) => {
     expect(await truth('SELECT count(*)::int AS n FROM incidents')).toBe(before);
   });
 
+  it('exports carry the same selection as the view: CQL2 filter, datetime, properties', async () => {
+    const expected = await truth(`SELECT count(*)::int AS n FROM incidents WHERE village_code = $1 AND category = 'dispute'`, [r.villageX.code]);
+    const geo = await json(`/api/export/incidents.geojson?filter=${encodeURIComponent("category = 'dispute'")}`);
+    expect(geo.numberMatched).toBe(expected);
+    expect(geo.features.every((f: { properties: { category: string } }) => f.properties.category === 'dispute')).toBe(true);
+    const csv = await (await get(`/api/export/incidents.csv?filter=${encodeURIComponent("category = 'dispute'")}&properties=id,category,level&sortby=-occurred_at`)).text();
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).toBe('id,category,level,lon,lat');
+    expect(lines.length - 1).toBe(expected);
+    expect((await get(`/api/export/incidents.csv?filter=${encodeURIComponent('summary IS NULL')}`)).status).toBe(400);
+    expect((await get('/api/export/incidents.csv?limit=5')).status).toBe(400);
+  });
+
   it('queryables list the allow-list with JSON Schema types', async () => {
     const res = await get('/ogc/collections/incidents/queryables');
     expect(res.headers.get('content-type')).toContain('application/schema+json');
