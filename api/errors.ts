@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'StaleWrite'
   | 'InvalidTransition'
   | 'PayloadTooLarge'
+  | 'PreconditionRequired'
   | 'UnsupportedMediaType';
 
 /** An error that carries its HTTP meaning. Its message is shown to the caller, so keep causes out of it. */

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   'incidents.write': ['operator'],
   /** Edit grid boundaries (issue 7). */
   'grids.write': ['planner'],
+  /** Create, change and delete cameras and key places (the ledger of places). */
+  'places.write': ['admin', 'planner'],
   'analytics.run': ['analyst', 'admin'],
   'data.export': ['analyst', 'admin'],
   'users.manage': ['admin'],

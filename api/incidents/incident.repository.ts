@@ -4,6 +4,7 @@ import { INCIDENT_LEVELS, INCIDENT_SOURCES, type FlowLevel, type IncidentStatus 
 import type { Queryable } from '../db/types.js';
 import { ApiError } from '../errors.js';
 import { guardFreeText } from '../routes/read-json.js';
+import { locate } from '../layers/locate.js';
 
 /**
  * Incidents as operators report and move them. Every function runs in the request's scoped
@@ -81,23 +82,6 @@ FROM incidents i WHERE i.id = $1`;
 export async function findIncident(tx: Queryable, id: number): Promise<IncidentDetail | null> {
   const [row] = await tx.query<IncidentDetail>(DETAIL_SQL, [id]);
   return row ?? null;
-}
-
-/**
- * The village and current grid at a point, among those the caller can see. A point in another
- * region (or outside the county) finds nothing: 403 OutOfScope.
- */
-async function locate(tx: Queryable, lonValue: number, latValue: number): Promise<{ village_code: string; grid_code: string | null }> {
-  const [row] = await tx.query<{ village_code: string; grid_code: string | null }>(
-    `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS g)
-     SELECT r.code AS village_code,
-            (SELECT g.code FROM current_grids g WHERE g.village_code = r.code AND ST_Covers(g.geom, p.g) ORDER BY g.code LIMIT 1) AS grid_code
-     FROM regions r, p WHERE r.level = 'village' AND ST_Covers(r.geom, p.g) AND atlas_in_scope(r.code)
-     ORDER BY r.code LIMIT 1`,
-    [lonValue, latValue],
-  );
-  if (!row) throw new ApiError(403, 'OutOfScope', `The point ${lonValue}, ${latValue} lies outside your region`);
-  return row;
 }
 
 export async function createIncident(tx: Queryable, input: NewIncident, actorId: number | null): Promise<IncidentDetail> {

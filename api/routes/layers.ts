@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { LAYERS, LAYER_IDS, isLayerId } from '../../geo/layers.js';
+import { LAYERS, LAYER_IDS, isLayerId, type LayerId } from '../../geo/layers.js';
 import { ApiError } from '../errors.js';
 import { findLayerFeaturesInBbox, type Bbox } from '../layers/features.js';
-import { rejectUnknownParameters } from '../query-params.js';
+import { parseId, rejectUnknownParameters } from '../query-params.js';
 import type { AppEnv } from '../app.js';
-import { requirePermission } from '../auth/middleware.js';
+import { assertPermission, requirePermission } from '../auth/middleware.js';
+import { createFeature, deleteFeature, readFeature, updateFeature, writerOf } from '../layers/writers.js';
+import { readJson } from './read-json.js';
 
 const WORLD: Bbox = [-180, -90, 180, 90];
 
@@ -71,4 +73,49 @@ export const layerRoutes = new Hono<AppEnv>()
     }
     const result = await findLayerFeaturesInBbox(c.var.tx, layerId, bbox, limit);
     return c.body(result.json, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+  })
+  .get('/:layerId/features/:id', async (c) => {
+    const layerId = readableLayerOrThrow(c.var.principal.role, c.req.param('layerId'));
+    rejectUnknownParameters(c.req.url, []);
+    const id = parseId(c.req.param('id'));
+    const found = await readFeature(c.var.tx, layerId, id);
+    if (!found) throw new ApiError(404, 'NotFound', `No feature ${id} in ${layerId}`);
+    return c.body(found.json, 200, { 'content-type': 'application/geo+json; charset=utf-8', ETag: `"${found.version}"` });
+  })
+  .post('/:layerId/features', async (c) => {
+    const layerId = readableLayerOrThrow(c.var.principal.role, c.req.param('layerId'));
+    assertPermission(c, writerOf(layerId).permission);
+    const id = await createFeature(c.var.tx, layerId, await readJson(c));
+    const found = (await readFeature(c.var.tx, layerId, id))!;
+    return c.body(found.json, 201, {
+      'content-type': 'application/geo+json; charset=utf-8', ETag: `"${found.version}"`, Location: `/api/layers/${layerId}/features/${id}`,
+    });
+  })
+  .patch('/:layerId/features/:id', async (c) => {
+    const layerId = readableLayerOrThrow(c.var.principal.role, c.req.param('layerId'));
+    assertPermission(c, writerOf(layerId).permission);
+    const id = parseId(c.req.param('id'));
+    await updateFeature(c.var.tx, layerId, id, ifMatchVersion(c.req.header('if-match')), await readJson(c));
+    const found = (await readFeature(c.var.tx, layerId, id))!;
+    return c.body(found.json, 200, { 'content-type': 'application/geo+json; charset=utf-8', ETag: `"${found.version}"` });
+  })
+  .delete('/:layerId/features/:id', async (c) => {
+    const layerId = readableLayerOrThrow(c.var.principal.role, c.req.param('layerId'));
+    assertPermission(c, writerOf(layerId).permission);
+    await deleteFeature(c.var.tx, layerId, parseId(c.req.param('id')), ifMatchVersion(c.req.header('if-match')));
+    return c.body(null, 204);
   });
+
+/** The row version an If-Match header names; 428 without one (changes must say what they change). */
+function ifMatchVersion(header: string | undefined): number {
+  if (header === undefined) throw new ApiError(428, 'PreconditionRequired', 'Send If-Match with the ETag you read, so a change made meanwhile is not overwritten');
+  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+  if (!m) throw new ApiError(400, 'InvalidParameter', `If-Match must be the feature's ETag, e.g. "3"; got ${header}`);
+  return Number(m[1]);
+}
+
+function readableLayerOrThrow(role: string, layerId: string): LayerId {
+  if (!isLayerId(layerId)) throw new ApiError(404, 'UnknownLayer', `No layer "${layerId}". Known layers: ${LAYER_IDS.join(', ')}`);
+  if (!readableLayerIds(role).includes(layerId)) throw new ApiError(403, 'Forbidden', `Layer ${layerId} is not shown on wall displays`);
+  return layerId;
+}
