@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { booleanPointInPolygon, kinks, lineIntersect, lineString, polygon } from '@turf/turf';
+import { Rng } from '../../api/demo/random.js';
 import {
   GEOMETRY_TYPES,
   checkGeometry,
@@ -595,7 +596,7 @@ describe('checkGeometry: never throws', () => {
   });
 
   it('never throws on thousands of random values, and its paths point into them', () => {
-    const random = mulberry32(20_240_611);
+    const random = seededRandom(20_240_611);
     const codes = new Set(Object.keys(CODES));
     const seen = new Set<string>();
     for (let i = 0; i < 4000; i++) {
@@ -630,7 +631,7 @@ describe('checkGeometry: never throws', () => {
 
 describe('checkGeometry agrees with turf', () => {
   it('on whether random rings cross themselves (turf kinks)', () => {
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     let crossing = 0;
     for (let i = 0; i < 1500; i++) {
       const n = 4 + Math.floor(random() * 6);
@@ -652,7 +653,7 @@ describe('checkGeometry agrees with turf', () => {
   }, SLOW);
 
   it('on where random holes lie (turf lineIntersect, booleanPointInPolygon)', () => {
-    const random = mulberry32(11);
+    const random = seededRandom(11);
     const tally = { valid: 0, crosses: 0, outside: 0 };
     for (let i = 0; i < 600; i++) {
       const shell = wobblyRing(40 + Math.floor(random() * 40), 0.3 + random() * 0.2);
@@ -670,18 +671,12 @@ describe('checkGeometry agrees with turf', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Random values.
+// Random values: the project's seeded generator (api/demo/random.ts), so a failing case is reproducible.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seededRandom = (seed: number): (() => number) => {
+  const rng = Rng.fromSeed(seed);
+  return () => rng.next();
+};
 
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
