@@ -1,6 +1,6 @@
 import { LAYERS, type LayerId } from '../../geo/layers.js';
 import type { Queryable } from '../db/types.js';
-import { ident } from '../layers/features.js';
+import { ident } from '../db/sql-conditions.js';
 
 /**
  * The SQL behind OGC API – Features items: one statement that counts every match (numberMatched)
@@ -19,10 +19,13 @@ export interface ItemsQuery {
   sortBy: { column: string; descending: boolean }[];
   limit: number;
   offset: number;
+  /** Count every match for numberMatched (default true); the client's layer loads skip it. */
+  count?: boolean;
 }
 
 export interface ItemsPage {
-  numberMatched: number;
+  /** Null when the query asked for no count. */
+  numberMatched: number | null;
   numberReturned: number;
   /** JSON text of the features array. */
   features: string;
@@ -36,6 +39,16 @@ function featureJson(layerId: LayerId, properties: readonly string[]): string {
     'properties', json_build_object(${props}))`;
 }
 
+/**
+ * The catalogue's columns of a layer (id, geometry, time, properties): never `t.*`, because the
+ * display role has no grant on the free-text columns and a star would ask for them.
+ */
+function catalogueColumns(layerId: LayerId): string {
+  const layer = LAYERS[layerId];
+  const columns = new Set([layer.idColumn, layer.geometryColumn, ...(layer.timeColumn ? [layer.timeColumn] : []), ...layer.properties]);
+  return [...columns].map((c) => `t.${ident(c)}`).join(', ');
+}
+
 export async function findItems(tx: Queryable, q: ItemsQuery): Promise<ItemsPage> {
   const layer = LAYERS[q.layerId];
   const where = q.conditions.length ? `WHERE ${q.conditions.map((c) => `(${c})`).join(' AND ')}` : '';
@@ -44,11 +57,11 @@ export async function findItems(tx: Queryable, q: ItemsQuery): Promise<ItemsPage
   const limitParam = `$${params.length - 1}`;
   const offsetParam = `$${params.length}`;
   const sql = `
-    WITH matched AS (SELECT t.* FROM ${ident(layer.source)} AS t ${where}),
+    WITH matched AS (SELECT ${catalogueColumns(q.layerId)} FROM ${ident(layer.source)} AS t ${where}),
     page AS (SELECT ${featureJson(q.layerId, q.properties)} AS feature, t.n
              FROM (SELECT t.*, row_number() OVER (ORDER BY ${order}) AS n FROM matched AS t
                    ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}) AS t)
-    SELECT (SELECT count(*) FROM matched)::int AS number_matched,
+    SELECT ${q.count === false ? 'NULL' : '(SELECT count(*) FROM matched)'}::int AS number_matched,
            (SELECT count(*) FROM page)::int AS number_returned,
            coalesce((SELECT json_agg(feature ORDER BY n) FROM page), '[]'::json)::text AS features`;
   const [row] = await tx.query<{ number_matched: number; number_returned: number; features: string }>(sql, params);
@@ -65,18 +78,23 @@ export async function findItem(tx: Queryable, layerId: LayerId, id: string | num
   return row?.feature ?? null;
 }
 
-/** The caller's spatial extent (their villages) and, for timed layers, the time span of the rows they see. */
-export async function findExtent(tx: Queryable, layerId: LayerId): Promise<{ bbox: number[] | null; interval: [string | null, string | null] | null }> {
-  const layer = LAYERS[layerId];
-  const [space] = await tx.query<{ b: number[] | null }>(
+/** The bounding box of the caller's villages (their region), or null when they see none. */
+export async function findScopeBbox(tx: Queryable): Promise<number[] | null> {
+  const [row] = await tx.query<{ b: (number | null)[] }>(
     `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b
      FROM (SELECT ST_Extent(geom) AS e FROM regions WHERE level = 'village' AND atlas_in_scope(code)) s`,
   );
+  return row?.b && row.b[0] !== null ? (row.b as number[]) : null;
+}
+
+/** The caller's spatial extent and, for timed layers, the time span of the rows they see. */
+export async function findExtent(tx: Queryable, layerId: LayerId): Promise<{ bbox: number[] | null; interval: [string | null, string | null] | null }> {
+  const layer = LAYERS[layerId];
   let interval: [string | null, string | null] | null = null;
   if (layer.timeColumn) {
     const col = ident(layer.timeColumn);
     const [time] = await tx.query<{ a: Date | null; b: Date | null }>(`SELECT min(t.${col}) AS a, max(t.${col}) AS b FROM ${ident(layer.source)} AS t`);
     interval = [time?.a ? time.a.toISOString() : null, time?.b ? time.b.toISOString() : null];
   }
-  return { bbox: space?.b && space.b[0] !== null ? space.b : null, interval };
+  return { bbox: await findScopeBbox(tx), interval };
 }

@@ -6,7 +6,7 @@ import { assertSafeRoles, withScope, type RequestScope } from '../../api/db/scop
 import { createLogger } from '../../api/logger.js';
 import { LAYERS, LAYER_IDS } from '../../geo/layers.js';
 import { findPersonalNumbers } from '../../geo/privacy-guard.js';
-import { neutraliseCell } from '../../api/routes/summary.js';
+import { neutraliseCell } from '../../api/routes/export.js';
 import { ORDINARY_TEXT, PERSONAL_TEXT } from '../fixtures/privacy-corpus.js';
 import { accountFor, bearer, json, pickTestRegions, signIn, tokenFor, type TestRegions } from '../support/accounts.js';
 import { describeEachDatabase } from '../support/databases.js';
@@ -276,6 +276,12 @@ describeEachDatabase('region scope, roles and audit', ({ db, owner, test, engine
     expect((await call(`/api/incidents/${ids.incidentX}`, t.display!)).status).toBe(403);
     expect((await call('/api/layers/patrol_tracks/features', t.display!)).status).toBe(403);
     expect((await call('/api/layers/incidents/features?limit=5', t.display!)).status).toBe(200);
+    // Every read path of walls selects catalogue columns only (a `t.*` would ask for the text).
+    expect((await call('/ogc/collections/incidents/items?limit=5', t.display!)).status).toBe(200);
+    const { z, x, y } = tileOf(p!.x, p!.y, 13);
+    const wallTile = await call(`/tiles/incidents/${z}/${x}/${y}.mvt?category=dispute`, t.display!);
+    expect(wallTile.status).toBe(200);
+    expect((await call(`/api/export/incidents.geojson`, t.display!)).status).toBe(403);
     expect((await call('/api/summary', t.display!)).status).toBe(200);
     const layers = (await (await call('/api/layers', t.display!)).json()).layers.map((l: { id: string }) => l.id);
     expect(layers).not.toContain('patrol_tracks');
