@@ -16,7 +16,8 @@ import { auditRoutes, categoryRoutes, tokenRoutes, userRoutes } from './routes/a
 import { incidentRoutes } from './routes/incidents.js';
 import { tileRoutes } from './routes/tiles.js';
 import { ogcRoutes } from './routes/ogc.js';
-import { exportRoutes, summaryRoutes } from './routes/summary.js';
+import { summaryRoutes } from './routes/summary.js';
+import { exportRoutes } from './routes/export.js';
 import { buildHealthReport } from './health/health.repository.js';
 import type { Logger } from './logger.js';
 import { buildOpenApiDocument } from './openapi.js';

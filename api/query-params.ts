@@ -15,3 +15,30 @@ export function parseId(raw: string): number {
   if (!Number.isSafeInteger(id)) throw new ApiError(404, 'NotFound', `No record "${raw}"`);
   return id;
 }
+
+/**
+ * `bbox=minx,miny,maxx,maxy` (or 6 numbers with z, which is ignored) in longitude/latitude, as a
+ * condition on `t.geom`; minx > maxx crosses the antimeridian. 400 InvalidBbox naming what is wrong.
+ * Used by every route that takes a bbox (/api/layers, /ogc items, exports).
+ */
+export function bboxCondition(raw: string): { fragment: string; params: number[] } {
+  const bad = (message: string): never => {
+    throw new ApiError(400, 'InvalidBbox', message);
+  };
+  const parts = raw.split(',');
+  if (parts.length !== 4 && parts.length !== 6) bad(`bbox needs 4 or 6 numbers minx,miny,maxx,maxy; got ${parts.length} value(s)`);
+  const nums = parts.map((p) => (/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(p) ? Number(p) : Number.NaN));
+  nums.forEach((n, i) => {
+    if (!Number.isFinite(n)) bad(`bbox value ${i + 1} is not a finite number: "${parts[i]}"`);
+  });
+  const [minx, miny, maxx, maxy] = (parts.length === 4 ? nums : [nums[0], nums[1], nums[3], nums[4]]) as [number, number, number, number];
+  if (minx < -180 || minx > 180 || maxx < -180 || maxx > 180) bad('bbox longitudes must lie within -180..180');
+  if (miny < -90 || miny > 90 || maxy < -90 || maxy > 90) bad('bbox latitudes must lie within -90..90');
+  if (miny > maxy) bad('bbox miny is greater than maxy');
+  if (minx <= maxx) return { fragment: 't.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', params: [minx, miny, maxx, maxy] };
+  // Across the antimeridian: the part east of minx and the part west of maxx.
+  return {
+    fragment: '(t.geom && ST_MakeEnvelope(?, ?, 180, ?, 4326) OR t.geom && ST_MakeEnvelope(-180, ?, ?, ?, 4326))',
+    params: [minx, miny, maxy, miny, maxx, maxy],
+  };
+}

@@ -12,15 +12,18 @@ import { withScope, type RequestScope } from '../api/db/scope.js';
 import type { Db, Queryable } from '../api/db/types.js';
 import { generateDemoCounty } from '../api/demo/generate.js';
 import { loadDemoCounty } from '../api/demo/load.js';
-import { findLayerFeaturesInBbox } from '../api/layers/features.js';
+import { findItems } from '../api/ogc/items.js';
+import { LAYERS, type LayerId } from '../geo/layers.js';
 import { createDatabase, postgisServerAvailability, startPostgisServer } from '../tests/support/postgis-server.js';
 
 const reps = Number(process.argv[2] ?? 15);
-const WORLD = [-180, -90, 180, 90] as [number, number, number, number];
+/** What the client's layer load runs (GET /api/layers/{layer}/features). */
+const layerLoad = (q: Queryable, layerId: LayerId, limit: number) =>
+  findItems(q, { layerId, conditions: [], params: [], properties: LAYERS[layerId].properties, sortBy: [], limit, offset: 0, count: false });
 
 const QUERIES: Record<string, (q: Queryable) => Promise<unknown>> = {
-  'incidents layer (30k points)': (q) => findLayerFeaturesInBbox(q, 'incidents', WORLD, 100000),
-  'grids layer (436 polygons)': (q) => findLayerFeaturesInBbox(q, 'grids', WORLD, 5000),
+  'incidents layer (30k points)': (q) => layerLoad(q, 'incidents', 100000),
+  'grids layer (436 polygons)': (q) => layerLoad(q, 'grids', 5000),
   'count of open incidents': (q) => q.query(`SELECT count(*) FROM incidents WHERE status NOT IN ('resolved', 'closed')`),
 };
 

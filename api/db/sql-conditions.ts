@@ -1,3 +1,9 @@
+/** Quotes an SQL identifier from the layer catalogue (never from a request). */
+export function ident(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Catalogue identifier not allowed: ${name}`);
+  return `"${name}"`;
+}
+
 /**
  * WHERE conditions built from trusted fragments and bound values: each fragment is written with
  * `?` placeholders, numbered here after the parameters already taken (`firstParam`), so request

@@ -3,8 +3,9 @@ import { nextFlowState, USER_FLOW_ACTIONS, type UserFlowAction } from '../../geo
 import { INCIDENT_LEVELS, INCIDENT_SOURCES, type FlowLevel, type IncidentStatus } from '../../geo/layers.js';
 import type { Queryable } from '../db/types.js';
 import { ApiError } from '../errors.js';
-import { guardFreeText } from '../routes/read-json.js';
+import { guardFreeText } from '../privacy.js';
 import { locate } from '../layers/locate.js';
+import { lockRowVersion } from '../db/row-version.js';
 
 /**
  * Incidents as operators report and move them. Every function runs in the request's scoped
@@ -105,17 +106,8 @@ export async function createIncident(tx: Queryable, input: NewIncident, actorId:
 }
 
 /** 404 when the incident is not visible; 409 when `rowVersion` is not the stored one. */
-async function lockCurrent(tx: Queryable, id: number, rowVersion: number): Promise<{ status: IncidentStatus; flow_level: FlowLevel; level: string }> {
-  const [row] = await tx.query<{ status: IncidentStatus; flow_level: FlowLevel; level: string; row_version: number }>(
-    'SELECT status, flow_level, level, row_version FROM incidents WHERE id = $1 FOR UPDATE',
-    [id],
-  );
-  if (!row) throw new ApiError(404, 'NotFound', `No incident ${id}`);
-  if (row.row_version !== rowVersion) {
-    throw new ApiError(409, 'StaleWrite', `Incident ${id} was changed by someone else (version ${row.row_version}, yours ${rowVersion}): reload it`);
-  }
-  return row;
-}
+const lockCurrent = (tx: Queryable, id: number, rowVersion: number) =>
+  lockRowVersion<{ status: IncidentStatus; flow_level: FlowLevel }>(tx, 'incidents', id, rowVersion, 'incident', ['status', 'flow_level']);
 
 export async function updateIncident(tx: Queryable, id: number, patch: IncidentPatch): Promise<IncidentDetail> {
   guardFreeText({ summary: patch.summary });

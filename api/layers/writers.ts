@@ -6,9 +6,11 @@ import { CAMERA_KINDS, CAMERA_STATUSES, KEY_PLACE_TYPES, RISK_LEVELS, type Layer
 import type { Queryable } from '../db/types.js';
 import { ApiError } from '../errors.js';
 import { findItem } from '../ogc/items.js';
-import { guardFreeText, validationError } from '../routes/read-json.js';
-import { ident } from './features.js';
+import { guardFreeText } from '../privacy.js';
+import { validationError } from '../routes/read-json.js';
+import { ident } from '../db/sql-conditions.js';
 import { locate } from './locate.js';
+import { lockRowVersion } from '../db/row-version.js';
 
 /**
  * Create, change and delete for the layers edited as single features (cameras, key places).
@@ -124,18 +126,12 @@ export async function createFeature(tx: Queryable, layerId: LayerId, body: unkno
   return row!.id;
 }
 
-/** 404 when not visible, 409 when `version` is not the stored one. */
-async function assertVersion(tx: Queryable, layerId: LayerId, id: number, version: number): Promise<void> {
-  const [row] = await tx.query<{ v: number }>(`SELECT row_version AS v FROM ${ident(layerId)} WHERE id = $1 FOR UPDATE`, [id]);
-  if (!row) throw new ApiError(404, 'NotFound', `No feature ${id} in ${layerId}`);
-  if (row.v !== version) throw new ApiError(409, 'StaleWrite', `Feature ${id} was changed by someone else (version ${row.v}, yours ${version}): reload it`);
-}
 
 export async function updateFeature(tx: Queryable, layerId: LayerId, id: number, version: number, body: unknown): Promise<void> {
   const writer = writerOf(layerId);
   const parsed = featurePatchSchema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
-  await assertVersion(tx, layerId, id, version);
+  await lockRowVersion(tx, layerId, id, version, `feature of ${layerId}`);
   const values: Record<string, unknown> = parsed.data.properties ? checkedProperties(writer, parsed.data.properties, true) : {};
   let geometry: GeoJSON.Geometry | null = null;
   if (parsed.data.geometry !== undefined) {
@@ -158,6 +154,6 @@ export async function updateFeature(tx: Queryable, layerId: LayerId, id: number,
 
 export async function deleteFeature(tx: Queryable, layerId: LayerId, id: number, version: number): Promise<void> {
   writerOf(layerId);
-  await assertVersion(tx, layerId, id, version);
+  await lockRowVersion(tx, layerId, id, version, `feature of ${layerId}`);
   await tx.query(`DELETE FROM ${ident(layerId)} WHERE id = $1`, [id]);
 }

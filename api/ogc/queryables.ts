@@ -1,4 +1,5 @@
 import { LAYERS, type LayerId } from '../../geo/layers.js';
+import type { AppDbRole } from '../db/scope.js';
 import type { Queryable } from '../db/types.js';
 
 /** What a filter may name: a catalogue property (or the geometry) and how it is typed in SQL. */
@@ -30,9 +31,9 @@ const cache = new Map<string, Record<string, QueryableColumn>>();
  * The allow-list of one collection: its catalogue properties with their SQL types (read once
  * from information_schema, which shows only the columns the caller's role may read) plus `geometry`.
  */
-export async function queryablesOf(tx: Queryable, layerId: LayerId): Promise<Record<string, QueryableColumn>> {
-  const [role] = await tx.query<{ r: string }>('SELECT current_user AS r');
-  const key = `${role!.r}:${layerId}`;
+export async function queryablesOf(tx: Queryable, layerId: LayerId, dbRole: AppDbRole): Promise<Record<string, QueryableColumn>> {
+  // Per database role: the display role sees fewer columns. The schema does not change at run time.
+  const key = `${dbRole}:${layerId}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const layer = LAYERS[layerId];

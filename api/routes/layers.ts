@@ -2,34 +2,22 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { LAYERS, LAYER_IDS, isLayerId, type LayerId } from '../../geo/layers.js';
 import { ApiError } from '../errors.js';
-import { findLayerFeaturesInBbox, type Bbox } from '../layers/features.js';
-import { parseId, rejectUnknownParameters } from '../query-params.js';
+import { SqlConditions } from '../db/sql-conditions.js';
+import { findItems } from '../ogc/items.js';
+import { bboxCondition, parseId, rejectUnknownParameters } from '../query-params.js';
 import type { AppEnv } from '../app.js';
 import { assertPermission, requirePermission } from '../auth/middleware.js';
 import { createFeature, deleteFeature, readFeature, updateFeature, writerOf } from '../layers/writers.js';
 import { readJson } from './read-json.js';
 
-const WORLD: Bbox = [-180, -90, 180, 90];
-
-/** Parses `bbox=minx,miny,maxx,maxy` (EPSG:4326); `null` when absent. Throws InvalidBbox naming what is wrong. */
-export function parseBbox(raw: string | undefined): Bbox | null {
-  if (raw === undefined) return null;
-  const parts = raw.split(',');
-  if (parts.length !== 4) throw new ApiError(400, 'InvalidBbox', `bbox needs 4 numbers minx,miny,maxx,maxy; got ${parts.length} value(s)`);
-  const nums = parts.map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
-  const names = ['minx', 'miny', 'maxx', 'maxy'];
-  nums.forEach((n, i) => {
-    if (!Number.isFinite(n)) throw new ApiError(400, 'InvalidBbox', `bbox ${names[i]} is not a finite number: "${parts[i]}"`);
-  });
-  const [minx, miny, maxx, maxy] = nums as [number, number, number, number];
-  if (minx < -180 || maxx > 180) throw new ApiError(400, 'InvalidBbox', 'bbox longitudes must lie within -180..180');
-  if (miny < -90 || maxy > 90) throw new ApiError(400, 'InvalidBbox', 'bbox latitudes must lie within -90..90');
-  if (miny > maxy) throw new ApiError(400, 'InvalidBbox', 'bbox miny is greater than maxy');
-  if (minx > maxx) throw new ApiError(400, 'InvalidBbox', 'bbox minx is greater than maxx (crossing the antimeridian is not supported here)');
-  return [minx, miny, maxx, maxy];
-}
-
 const limitSchema = z.coerce.number().int().positive();
+
+/** The layer a caller of this role may read: 404 for an unknown id, 403 for one walls do not get. */
+export function readableLayer(role: string, layerId: string): LayerId {
+  if (!isLayerId(layerId)) throw new ApiError(404, 'UnknownLayer', `No layer "${layerId}". Known layers: ${LAYER_IDS.join(', ')}`);
+  if (!readableLayerIds(role).includes(layerId)) throw new ApiError(403, 'Forbidden', `Layer ${layerId} is not shown on wall displays`);
+  return layerId;
+}
 
 /** Layers a caller of this role may read: walls only those marked displayReadable. */
 export function readableLayerIds(role: string) {
@@ -51,16 +39,15 @@ export const layerRoutes = new Hono<AppEnv>()
     }),
   )
   .get('/:layerId/features', async (c) => {
-    const layerId = c.req.param('layerId');
-    if (!isLayerId(layerId)) {
-      throw new ApiError(404, 'UnknownLayer', `No layer "${layerId}". Known layers: ${LAYER_IDS.join(', ')}`);
-    }
+    const layerId = readableLayer(c.var.principal.role, c.req.param('layerId'));
     const layer = LAYERS[layerId];
-    if (!readableLayerIds(c.var.principal.role).includes(layerId)) {
-      throw new ApiError(403, 'Forbidden', `Layer ${layerId} is not shown on wall displays`);
-    }
     rejectUnknownParameters(c.req.url, ['bbox', 'limit']);
-    const bbox = parseBbox(c.req.query('bbox')) ?? WORLD;
+    const where = new SqlConditions();
+    const rawBbox = c.req.query('bbox');
+    if (rawBbox !== undefined) {
+      const b = bboxCondition(rawBbox);
+      where.add(b.fragment, b.params);
+    }
     const rawLimit = c.req.query('limit');
     let limit = layer.defaultLimit;
     if (rawLimit !== undefined) {
@@ -71,11 +58,16 @@ export const layerRoutes = new Hono<AppEnv>()
       }
       limit = parsed.data;
     }
-    const result = await findLayerFeaturesInBbox(c.var.tx, layerId, bbox, limit);
-    return c.body(result.json, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+    // The client's layer load: no numberMatched, so no count over the whole layer.
+    const page = await findItems(c.var.tx, {
+      layerId, conditions: where.conditions, params: where.params, properties: layer.properties, sortBy: [], limit, offset: 0, count: false,
+    });
+    return c.body(`{"type":"FeatureCollection","numberReturned":${page.numberReturned},"limit":${limit},"features":${page.features}}`, 200, {
+      'content-type': 'application/geo+json; charset=utf-8',
+    });
   })
   .get('/:layerId/features/:id', async (c) => {
-    const layerId = readableLayerOrThrow(c.var.principal.role, c.req.param('layerId'));
+    const layerId = readableLayer(c.var.principal.role, c.req.param('layerId'));
     rejectUnknownParameters(c.req.url, []);
     const id = parseId(c.req.param('id'));
     const found = await readFeature(c.var.tx, layerId, id);
@@ -83,7 +75,7 @@ export const layerRoutes = new Hono<AppEnv>()
     return c.body(found.json, 200, { 'content-type': 'application/geo+json; charset=utf-8', ETag: `"${found.version}"` });
   })
   .post('/:layerId/features', async (c) => {
-    const layerId = readableLayerOrThrow(c.var.principal.role, c.req.param('layerId'));
+    const layerId = readableLayer(c.var.principal.role, c.req.param('layerId'));
     assertPermission(c, writerOf(layerId).permission);
     const id = await createFeature(c.var.tx, layerId, await readJson(c));
     const found = (await readFeature(c.var.tx, layerId, id))!;
@@ -92,7 +84,7 @@ export const layerRoutes = new Hono<AppEnv>()
     });
   })
   .patch('/:layerId/features/:id', async (c) => {
-    const layerId = readableLayerOrThrow(c.var.principal.role, c.req.param('layerId'));
+    const layerId = readableLayer(c.var.principal.role, c.req.param('layerId'));
     assertPermission(c, writerOf(layerId).permission);
     const id = parseId(c.req.param('id'));
     await updateFeature(c.var.tx, layerId, id, ifMatchVersion(c.req.header('if-match')), await readJson(c));
@@ -100,7 +92,7 @@ export const layerRoutes = new Hono<AppEnv>()
     return c.body(found.json, 200, { 'content-type': 'application/geo+json; charset=utf-8', ETag: `"${found.version}"` });
   })
   .delete('/:layerId/features/:id', async (c) => {
-    const layerId = readableLayerOrThrow(c.var.principal.role, c.req.param('layerId'));
+    const layerId = readableLayer(c.var.principal.role, c.req.param('layerId'));
     assertPermission(c, writerOf(layerId).permission);
     await deleteFeature(c.var.tx, layerId, parseId(c.req.param('id')), ifMatchVersion(c.req.header('if-match')));
     return c.body(null, 204);
@@ -114,8 +106,3 @@ function ifMatchVersion(header: string | undefined): number {
   return Number(m[1]);
 }
 
-function readableLayerOrThrow(role: string, layerId: string): LayerId {
-  if (!isLayerId(layerId)) throw new ApiError(404, 'UnknownLayer', `No layer "${layerId}". Known layers: ${LAYER_IDS.join(', ')}`);
-  if (!readableLayerIds(role).includes(layerId)) throw new ApiError(403, 'Forbidden', `Layer ${layerId} is not shown on wall displays`);
-  return layerId;
-}

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { LAYERS, isLayerId, type LayerId } from '../../geo/layers.js';
+import { databaseRoleOf } from '../../geo/access.js';
 import type { AppEnv } from '../app.js';
 import { requirePermission } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
@@ -9,7 +10,7 @@ import { OGC_CONFORMANCE, buildOgcOpenApi } from '../ogc/openapi.js';
 import { queryablesOf } from '../ogc/queryables.js';
 import { compileCql2 } from '../ogc/cql2-sql.js';
 import { Cql2Error, parseCql2Text } from '../../geo/cql2.js';
-import { rejectUnknownParameters } from '../query-params.js';
+import { bboxCondition, rejectUnknownParameters } from '../query-params.js';
 import { readableLayerIds } from './layers.js';
 
 /**
@@ -41,24 +42,6 @@ function collectionOf(c: Context<AppEnv>): LayerId {
     throw new ApiError(404, 'NotFound', `No collection "${id}"`);
   }
   return id;
-}
-
-/** `bbox`: 4 or 6 numbers (x,y or x,y,z), CRS84; minx > maxx crosses the antimeridian. */
-export function parseOgcBbox(raw: string): { conditions: string[]; params: number[] } {
-  const parts = raw.split(',');
-  if (parts.length !== 4 && parts.length !== 6) bad(`bbox needs 4 or 6 numbers; got ${parts.length}`);
-  const nums = parts.map((p) => (/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(p) ? Number(p) : Number.NaN));
-  if (nums.some((n) => !Number.isFinite(n))) bad(`bbox values must be finite numbers: "${raw}"`);
-  const [minx, miny, maxx, maxy] = parts.length === 4 ? nums : [nums[0]!, nums[1]!, nums[3]!, nums[4]!];
-  if ([minx, maxx].some((x) => x! < -180 || x! > 180)) bad('bbox longitudes must lie within -180..180');
-  if ([miny, maxy].some((y) => y! < -90 || y! > 90)) bad('bbox latitudes must lie within -90..90');
-  if (miny! > maxy!) bad('bbox miny is greater than maxy');
-  if (minx! <= maxx!) return { conditions: ['t.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)'], params: [minx!, miny!, maxx!, maxy!] };
-  // Across the antimeridian: the part east of minx and the part west of maxx.
-  return {
-    conditions: ['(t.geom && ST_MakeEnvelope(?, ?, 180, ?, 4326) OR t.geom && ST_MakeEnvelope(-180, ?, ?, ?, 4326))'],
-    params: [minx!, miny!, maxy!, miny!, maxx!, maxy!],
-  };
 }
 
 /** `datetime`: an instant, or an interval `a/b` with `..` or empty for an open end. */
@@ -142,8 +125,8 @@ export async function selectionFrom(c: Context<AppEnv>, id: LayerId): Promise<Om
   if (bboxCrs !== undefined && bboxCrs !== CRS84) bad(`bbox-crs: only ${CRS84} is supported`);
   const rawBbox = c.req.query('bbox');
   if (rawBbox !== undefined) {
-    const b = parseOgcBbox(rawBbox);
-    add(b.conditions[0]!, b.params);
+    const b = bboxCondition(rawBbox);
+    add(b.fragment, b.params);
   }
   const rawDatetime = c.req.query('datetime');
   if (rawDatetime !== undefined) {
@@ -165,7 +148,7 @@ export async function selectionFrom(c: Context<AppEnv>, id: LayerId): Promise<Om
     // Parsed into a tree, then compiled against the collection's allow-list: property names only
     // select catalogue columns, every literal is a bound parameter.
     try {
-      const compiled = compileCql2(parseCql2Text(filter), await queryablesOf(c.var.tx, id), where.params.length + 1);
+      const compiled = compileCql2(parseCql2Text(filter), await queryablesOf(c.var.tx, id, databaseRoleOf(c.var.principal.role)), where.params.length + 1);
       where.conditions.push(compiled.sql);
       where.params.push(...compiled.params);
     } catch (error) {
@@ -242,7 +225,7 @@ export const ogcRoutes = new Hono<AppEnv>()
   .get('/collections/:collectionId/queryables', async (c) => {
     rejectUnknownParameters(c.req.url, ['f']);
     const id = collectionOf(c);
-    const queryables = await queryablesOf(c.var.tx, id);
+    const queryables = await queryablesOf(c.var.tx, id, databaseRoleOf(c.var.principal.role));
     const origin = new URL(c.req.url).origin;
     return c.body(JSON.stringify({
       $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -262,11 +245,12 @@ export const ogcRoutes = new Hono<AppEnv>()
     const limit = parseLimit(c.req.query('limit'), layer.maxLimit);
     const offset = parseOffset(c.req.query('offset'));
     const page = await findItems(c.var.tx, { ...selection, limit, offset });
+    const matched = page.numberMatched ?? 0; // counted: `count` is left at its default
     const origin = new URL(c.req.url).origin;
     const links = [
       { href: c.req.url, rel: 'self', type: GEOJSON, title: 'This page' },
       { href: `${origin}/ogc/collections/${id}`, rel: 'collection', type: 'application/json', title: layer.title.en },
-      ...(offset + page.numberReturned < page.numberMatched ? [pageLink(c, 'next', offset + page.numberReturned, limit)] : []),
+      ...(offset + page.numberReturned < matched ? [pageLink(c, 'next', offset + page.numberReturned, limit)] : []),
       ...(offset > 0 ? [pageLink(c, 'prev', Math.max(0, offset - limit), limit)] : []),
     ];
     const head = JSON.stringify({

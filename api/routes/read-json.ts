@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { ZodError, type ZodType } from 'zod';
-import { describePersonalNumbers } from '../../geo/privacy-guard.js';
 import { ApiError } from '../errors.js';
 
 /** The request's JSON body; 415 unless it is sent as JSON (which also keeps HTML forms out), 400 if unreadable. */
@@ -25,16 +24,4 @@ export async function readBody<T>(c: Context, schema: ZodType<T>): Promise<T> {
 export function validationError(error: ZodError): ApiError {
   const problems = error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
   return new ApiError(400, 'ValidationFailed', problems.join('; '));
-}
-
-/**
- * The privacy guard on free text: 400 PersonalData when a field carries an ID-card or mobile
- * number in any spacing (geo/privacy-guard.ts).
- */
-export function guardFreeText(fields: Record<string, string | null | undefined>): void {
-  for (const [field, text] of Object.entries(fields)) {
-    if (!text) continue;
-    const problem = describePersonalNumbers(text, field);
-    if (problem) throw new ApiError(400, 'PersonalData', problem);
-  }
 }

@@ -6,16 +6,11 @@ import { requirePermission } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
 import { rejectUnknownParameters } from '../query-params.js';
 import { layerVersion, renderTile } from '../tiles/tiles.js';
+import { findScopeBbox } from '../ogc/items.js';
 import { parseTileFilters } from '../tiles/filters.js';
 import { createHash } from 'node:crypto';
-import { readableLayerIds } from './layers.js';
+import { readableLayer } from './layers.js';
 
-/** The layer a caller of this role may read, or 404/403 naming why not. */
-function readableLayer(role: string, layerId: string): LayerId {
-  if (!isLayerId(layerId)) throw new ApiError(404, 'UnknownLayer', `No layer "${layerId}". Known layers: ${LAYER_IDS.join(', ')}`);
-  if (!readableLayerIds(role).includes(layerId)) throw new ApiError(403, 'Forbidden', `Layer ${layerId} is not shown on wall displays`);
-  return layerId;
-}
 
 // Tiles hold the caller's region only: never cached by shared caches, keyed on who asks, and
 // revalidated every time (a 304 costs one small query), so an edited feature never shows stale.
@@ -28,10 +23,7 @@ export const tileRoutes = new Hono<AppEnv>()
     rejectUnknownParameters(c.req.url, []);
     const layerId = readableLayer(c.var.principal.role, c.req.param('file').replace(/\.json$/, ''));
     const layer = LAYERS[layerId];
-    const [extent] = await c.var.tx.query<{ b: number[] | null }>(
-      `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b
-       FROM (SELECT ST_Extent(geom) AS e FROM regions WHERE level = 'village' AND atlas_in_scope(code)) s`,
-    );
+    const bbox = await findScopeBbox(c.var.tx);
     const origin = new URL(c.req.url).origin;
     return c.json({
       tilejson: '3.0.0',
@@ -41,7 +33,7 @@ export const tileRoutes = new Hono<AppEnv>()
       tiles: [`${origin}/tiles/${layerId}/{z}/{x}/{y}.mvt`],
       minzoom: layer.minZoom,
       maxzoom: Math.min(layer.maxZoom, MAX_TILE_ZOOM),
-      bounds: extent?.b ?? [-180, -85.0511, 180, 85.0511],
+      bounds: bbox ?? [-180, -85.0511, 180, 85.0511],
       vector_layers: [{ id: layerId, fields: Object.fromEntries(layer.properties.map((p) => [p, 'String or Number'])) }],
     }, 200, PRIVATE_CACHE);
   })

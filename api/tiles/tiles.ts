@@ -3,9 +3,8 @@ import { geoJSONToTile } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { LAYERS, type LayerDef, type LayerId } from '../../geo/layers.js';
 import { TILE_BUFFER, TILE_EXTENT, tileBounds, type TileAddress } from '../../geo/tiles.js';
-import { SqlConditions } from '../db/sql-conditions.js';
+import { SqlConditions, ident } from '../db/sql-conditions.js';
 import type { EngineCapabilities, Queryable } from '../db/types.js';
-import { ident } from '../layers/features.js';
 import { findItems } from '../ogc/items.js';
 import { parseTileFilters } from './filters.js';
 
