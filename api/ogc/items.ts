@@ -58,12 +58,10 @@ export async function findItems(tx: Queryable, q: ItemsQuery): Promise<ItemsPage
   const offsetParam = `$${params.length}`;
   const sql = `
     WITH matched AS (SELECT ${catalogueColumns(q.layerId)} FROM ${ident(layer.source)} AS t ${where}),
-    page AS (SELECT ${featureJson(q.layerId, q.properties)} AS feature, t.n
-             FROM (SELECT t.*, row_number() OVER (ORDER BY ${order}) AS n FROM matched AS t
-                   ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}) AS t)
+    page AS (SELECT * FROM matched AS t ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam})
     SELECT ${q.count === false ? 'NULL' : '(SELECT count(*) FROM matched)'}::int AS number_matched,
            (SELECT count(*) FROM page)::int AS number_returned,
-           coalesce((SELECT json_agg(feature ORDER BY n) FROM page), '[]'::json)::text AS features`;
+           coalesce((SELECT json_agg(${featureJson(q.layerId, q.properties)} ORDER BY ${order}) FROM page AS t), '[]'::json)::text AS features`;
   const [row] = await tx.query<{ number_matched: number; number_returned: number; features: string }>(sql, params);
   return { numberMatched: row!.number_matched, numberReturned: row!.number_returned, features: row!.features };
 }
