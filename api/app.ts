@@ -20,6 +20,7 @@ import { summaryRoutes } from './routes/summary.js';
 import { exportRoutes } from './routes/export.js';
 import { buildHealthReport } from './health/health.repository.js';
 import type { Logger } from './logger.js';
+import { importRoutes } from './routes/imports.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { unavailableResponse } from './status-page.js';
 import { findRegionTree } from './regions/region.repository.js';
@@ -50,6 +51,8 @@ export interface AppOptions {
   auth?: Partial<AuthSettings> & { cookieSecure?: 'auto' | 'true' | 'false'; throttle?: LoginThrottle };
   /** Largest API request body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Largest import file (POST /api/imports), in bytes. */
+  importMaxBytes?: number;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -58,7 +61,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * The whole HTTP surface. Tests call `app.request(path)` without a socket.
  * Content-Security-Policy keeps the client on its own origin: the product must work offline.
  */
-export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = {}, maxBodyBytes = 1024 * 1024 }: AppOptions) {
+export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = {}, maxBodyBytes = 1024 * 1024, importMaxBytes = 256 * 1024 * 1024 }: AppOptions) {
   const app = new Hono<AppEnv>();
   const settings: AuthSettings = { idleMinutes: auth.idleMinutes ?? 30, absoluteHours: auth.absoluteHours ?? 12 };
   const throttle = auth.throttle ?? new LoginThrottle();
@@ -123,13 +126,13 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = 
 
   // Bodies are counted as they stream in, so a chunked body without Content-Length is held to the
   // same limit.
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => c.json(errorBody('PayloadTooLarge', `The request body is larger than ${maxBodyBytes} bytes`, c.var.requestId), 413),
-    }),
-  );
+  const limitBody = (maxSize: number) => bodyLimit({
+    maxSize,
+    onError: (c) => c.json(errorBody('PayloadTooLarge', `The request body is larger than ${maxSize} bytes`, c.var.requestId), 413),
+  });
+  const defaultLimit = limitBody(maxBodyBytes);
+  const importLimit = limitBody(importMaxBytes);
+  app.use('/api/*', (c, next) => (c.req.path === '/api/imports' ? importLimit(c, next) : defaultLimit(c, next)));
   app.route('/api/auth', authRoutes({ ...settings, throttle, cookieSecure: auth.cookieSecure ?? 'auto' }));
 
   // Everything below needs a caller and runs in one transaction scoped to the caller's region.
@@ -138,6 +141,10 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = 
     sub.use('*', authenticate(settings), scopedTransaction());
     return sub;
   };
+  // Imports run their own scoped transactions as jobs (a long import must not hold the request's).
+  const imports = new Hono<AppEnv>();
+  imports.use('*', authenticate(settings));
+  app.route('/api/imports', imports.route('/', importRoutes({ maxBytes: importMaxBytes, log })));
   const api = scoped();
   api.get('/regions/tree', async (c) => {
     const root = await findRegionTree(c.var.tx);

@@ -72,7 +72,7 @@ try {
     process.stdout.write(`\n${formatDemoCredentials(prepared.demoAccounts, `http://${publicHost}:${config.PORT}/`)}\n\n`);
   }
   const app = createApp({
-    db, log, webDist: config.PINGAN_WEB_DIST, webStatus: () => webStatus, maxBodyBytes: config.MAX_BODY_BYTES,
+    db, log, webDist: config.PINGAN_WEB_DIST, webStatus: () => webStatus, maxBodyBytes: config.MAX_BODY_BYTES, importMaxBytes: config.IMPORT_MAX_BYTES,
     auth: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS, cookieSecure: config.COOKIE_SECURE },
   });
   handler = app.fetch;

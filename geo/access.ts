@@ -22,7 +22,10 @@ export const PERMISSIONS = {
   'data.export': ['analyst', 'admin'],
   'users.manage': ['admin'],
   'audit.read': ['admin'],
-  'imports.run': ['admin'],
+  /** Import files into a layer (api/imports); regions need regions.write as well. */
+  'imports.run': ['admin', 'planner'],
+  /** Administrative boundaries: create, reshape, delete regions in the caller's subtree. */
+  'regions.write': ['admin'],
   'categories.manage': ['admin'],
 } as const satisfies Record<string, readonly AccountRole[]>;
 

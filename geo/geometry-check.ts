@@ -116,6 +116,11 @@ export interface GeometryCheckOptions {
   maxCoordinates?: number;
   /** Deepest nesting of GeometryCollections: 1 is a collection of plain geometries. Default 2. */
   maxDepth?: number;
+  /**
+   * Coordinates are in a projected CRS (metres; an import from a .prj in Gauss-Krüger, UTM...):
+   * the longitude/latitude ranges are not checked. Everything else is, in the plane.
+   */
+  projected?: boolean;
 }
 
 export const GEOMETRY_TYPES: readonly GeometryType[] = [
@@ -217,6 +222,8 @@ class Check {
   private readonly maxCoordinates: number;
   private readonly maxDepth: number;
   private readonly maxGeometries: number;
+  private readonly maxLon: number;
+  private readonly maxLat: number;
   private positionCount = 0;
   private geometryCount = 1;
 
@@ -225,6 +232,9 @@ class Check {
     this.maxCoordinates = limit(options.maxCoordinates, DEFAULT_MAX_COORDINATES);
     this.maxDepth = limit(options.maxDepth, DEFAULT_MAX_DEPTH);
     this.maxGeometries = Math.min(2 * this.maxCoordinates + 1, MAX_GEOMETRIES_CEILING);
+    // Projected: only finiteness (every finite number is within ±MAX_VALUE, infinities are not).
+    this.maxLon = options.projected === true ? Number.MAX_VALUE : 180;
+    this.maxLat = options.projected === true ? Number.MAX_VALUE : 90;
   }
 
   report(code: GeometryProblemCode, path: string, message: string, location?: [number, number]): void {
@@ -467,8 +477,8 @@ class Check {
     }
     const [lon, lat, height] = values;
     if (
-      typeof lon === 'number' && lon >= -180 && lon <= 180 &&
-      typeof lat === 'number' && lat >= -90 && lat <= 90 &&
+      typeof lon === 'number' && lon >= -this.maxLon && lon <= this.maxLon &&
+      typeof lat === 'number' && lat >= -this.maxLat && lat <= this.maxLat &&
       (n === 2 || (typeof height === 'number' && Number.isFinite(height)))
     ) {
       out[offset] = lon;
@@ -492,12 +502,12 @@ class Check {
     if (!ok) return false;
     const x = out[offset]!;
     const y = out[offset + 1]!;
-    if (x < -180 || x > 180) {
+    if (x < -this.maxLon || x > this.maxLon) {
       const hint = Math.abs(x) > 360 ? ' (projected coordinates? only WGS 84 longitude and latitude in degrees are accepted)' : '';
       this.report('longitude_out_of_range', at(positionPath(parent, index), 0), `longitude ${x} is outside -180..180${hint}`);
       ok = false;
     }
-    if (y < -90 || y > 90) {
+    if (y < -this.maxLat || y > this.maxLat) {
       const hint = Math.abs(y) <= 180 && Math.abs(x) <= 90 ? ' (are longitude and latitude swapped? GeoJSON puts longitude first)' : '';
       this.report('latitude_out_of_range', at(positionPath(parent, index), 1), `latitude ${y} is outside -90..90${hint}`);
       ok = false;

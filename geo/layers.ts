@@ -160,6 +160,7 @@ export function isLayerId(value: string): value is LayerId {
 /** Domain vocabularies shared by the schema's CHECK constraints, the demo and the client legend. */
 export const GRID_CLASSES = ['A', 'B', 'C'] as const;
 export const CAMERA_KINDS = ['dome', 'bullet', 'ptz', 'checkpoint'] as const;
+export const BUILDING_KINDS = ['residential', 'mixed', 'commercial'] as const;
 export const CAMERA_STATUSES = ['online', 'offline', 'fault'] as const;
 export const INCIDENT_LEVELS = ['general', 'major', 'especially_major'] as const;
 export const INCIDENT_SOURCES = ['grid_worker', 'public', 'hotline_12345', 'camera'] as const;

@@ -748,3 +748,15 @@ function mutate(random: () => number, value: Record<string, unknown>): unknown {
   }
   return value;
 }
+
+describe('projected coordinates (imports from a .prj in metres)', () => {
+  const gk = { type: 'Polygon', coordinates: [[[500000, 3400000], [500100, 3400000], [500100, 3400100], [500000, 3400000]]] };
+  it('accepts metres when told the source is projected, and still refuses infinities and bad rings', () => {
+    expect(checkGeometry(gk, { allowed: ['Polygon'] }).map((p) => p.code)).toContain('longitude_out_of_range');
+    expect(checkGeometry(gk, { allowed: ['Polygon'], projected: true })).toEqual([]);
+    const infinite = { type: 'Point', coordinates: [Infinity, 3400000] };
+    expect(checkGeometry(infinite, { allowed: ['Point'], projected: true }).map((p) => p.code)).toEqual(['non_finite']);
+    const bowtie = { type: 'Polygon', coordinates: [[[500000, 3400000], [500100, 3400100], [500100, 3400000], [500000, 3400100], [500000, 3400000]]] };
+    expect(checkGeometry(bowtie, { allowed: ['Polygon'], projected: true }).map((p) => p.code)).toContain('self_intersection');
+  });
+});

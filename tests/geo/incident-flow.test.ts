@@ -40,12 +40,13 @@ describe('permissions by role', () => {
     expect(databaseRoleOf('display')).toBe('atlas_display');
   });
 
-  it('each write belongs to its role: operators incidents, planners grids, admins users, imports and categories', () => {
+  it('each write belongs to its role: operators incidents, planners grids, admins users, regions and categories, imports admins and planners', () => {
     const holders = (p: keyof typeof PERMISSIONS) => ACCOUNT_ROLES.filter((r) => roleCan(r, p));
     expect(holders('incidents.write')).toEqual(['operator']);
     expect(holders('grids.write')).toEqual(['planner']);
     expect(holders('users.manage')).toEqual(['admin']);
-    expect(holders('imports.run')).toEqual(['admin']);
+    expect(holders('imports.run')).toEqual(['admin', 'planner']);
+    expect(holders('regions.write')).toEqual(['admin']);
     expect(holders('categories.manage')).toEqual(['admin']);
     expect(holders('data.export').sort()).toEqual(['admin', 'analyst']);
     expect(ACCOUNT_ROLES.filter((r) => r !== 'display').every((r) => databaseRoleOf(r) === 'atlas_app')).toBe(true);
