@@ -90,6 +90,12 @@ interface StagedRow {
 
 class Rollback extends Error {}
 
+/**
+ * Stored as they are: CGCS2000 (4490) and WGS 84 differ by centimetres, and 4979 is WGS 84 with
+ * heights (GDAL tags 3D GeoJSON so). Anything else is transformed by PostGIS.
+ */
+const SAME_AS_WGS84 = new Set([4326, 4490, 4979]);
+
 export async function runImport(
   db: Db, scope: RequestScope, bytes: Uint8Array, options: ImportOptions, onProgress: (p: ImportProgress) => void = () => {},
 ): Promise<ImportReport> {
@@ -101,7 +107,7 @@ export async function runImport(
   const notes = [...source.notes];
   if (!options.crs && !source.crs) notes.push('The file declares no coordinate system: read as WGS 84 (EPSG:4326). Say crs=gcj02 or bd09 for consumer-map data.');
   const srid = crs.kind === 'epsg' ? crs.code : 4326;
-  const projected = srid === 4326 || srid === 4490 ? false : await isProjected(db, srid);
+  const projected = SAME_AS_WGS84.has(srid) ? false : await isProjected(db, srid);
 
   // Phase A: every row checked in TypeScript, no database work yet.
   const outcomes: RowOutcome[] = [];
@@ -301,8 +307,7 @@ function checkRow(
 }
 
 async function stageBatch(tx: Queryable, rows: readonly StagedRow[], srid: number): Promise<void> {
-  // CGCS2000 and WGS 84 differ by centimetres: stored as they are. Anything else is transformed.
-  const sourceSrid = srid === 4490 ? 4326 : srid;
+  const sourceSrid = SAME_AS_WGS84.has(srid) ? 4326 : srid;
   const raw = `CASE WHEN u.gj IS NULL THEN ST_SetSRID(ST_MakePoint(u.x, u.y), ${sourceSrid})
                     ELSE ST_SetSRID(ST_GeomFromGeoJSON(u.gj), ${sourceSrid}) END`;
   const geom = sourceSrid === 4326 ? raw : `ST_Transform(${raw}, 4326)`;
