@@ -29,6 +29,8 @@ export interface ItemsPage {
   numberReturned: number;
   /** JSON text of the features array. */
   features: string;
+  /** The largest id on the page: the last one when sorted by id alone (keyset paging); null if empty. */
+  lastId: string | null;
 }
 
 function featureJson(layerId: LayerId, properties: readonly string[]): string {
@@ -61,9 +63,10 @@ export async function findItems(tx: Queryable, q: ItemsQuery): Promise<ItemsPage
     page AS (SELECT * FROM matched AS t ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam})
     SELECT ${q.count === false ? 'NULL' : '(SELECT count(*) FROM matched)'}::int AS number_matched,
            (SELECT count(*) FROM page)::int AS number_returned,
-           coalesce((SELECT json_agg(${featureJson(q.layerId, q.properties)} ORDER BY ${order}) FROM page AS t), '[]'::json)::text AS features`;
-  const [row] = await tx.query<{ number_matched: number; number_returned: number; features: string }>(sql, params);
-  return { numberMatched: row!.number_matched, numberReturned: row!.number_returned, features: row!.features };
+           coalesce((SELECT json_agg(${featureJson(q.layerId, q.properties)} ORDER BY ${order}) FROM page AS t), '[]'::json)::text AS features,
+           (SELECT max(t.${ident(layer.idColumn)})::text FROM page AS t) AS last_id`;
+  const [row] = await tx.query<{ number_matched: number; number_returned: number; features: string; last_id: string | null }>(sql, params);
+  return { numberMatched: row!.number_matched, numberReturned: row!.number_returned, features: row!.features, lastId: row!.last_id };
 }
 
 /** One feature as GeoJSON text, or null when it does not exist in the caller's region. */

@@ -14,7 +14,7 @@ import { ImportJobs, type ImportJob } from '../imports/jobs.js';
 import { IMPORT_LAYER_IDS, IMPORT_TARGETS, isImportLayer } from '../imports/targets.js';
 import type { Logger } from '../logger.js';
 import { rejectUnknownParameters } from '../query-params.js';
-import { neutraliseCell } from './export.js';
+import { neutraliseCell } from '../exports/export.js';
 import { validationError } from './read-json.js';
 
 /**

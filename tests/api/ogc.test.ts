@@ -195,6 +195,7 @@ describeEachDatabase('OGC API – Features', ({ db, owner, engine }) => {
     const expected = await truth(`SELECT count(*)::int AS n FROM incidents WHERE village_code = $1 AND category = 'dispute'`, [r.villageX.code]);
     const geo = await json(`/api/export/incidents.geojson?filter=${encodeURIComponent("category = 'dispute'")}`);
     expect(geo.numberMatched).toBe(expected);
+    expect(geo.numberReturned).toBe(expected);
     expect(geo.features.every((f: { properties: { category: string } }) => f.properties.category === 'dispute')).toBe(true);
     const csv = await (await get(`/api/export/incidents.csv?filter=${encodeURIComponent("category = 'dispute'")}&properties=id,category,level&sortby=-occurred_at`)).text();
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');

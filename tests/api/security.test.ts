@@ -6,7 +6,7 @@ import { assertSafeRoles, withScope, type RequestScope } from '../../api/db/scop
 import { createLogger } from '../../api/logger.js';
 import { LAYERS, LAYER_IDS } from '../../geo/layers.js';
 import { findPersonalNumbers } from '../../geo/privacy-guard.js';
-import { neutraliseCell } from '../../api/routes/export.js';
+import { neutraliseCell } from '../../api/exports/export.js';
 import { ORDINARY_TEXT, PERSONAL_TEXT } from '../fixtures/privacy-corpus.js';
 import { accountFor, bearer, json, pickTestRegions, signIn, tokenFor, type TestRegions } from '../support/accounts.js';
 import { describeEachDatabase } from '../support/databases.js';
