@@ -1,3 +1,4 @@
+import { LAYERS, type LayerId } from '../geo/layers.js';
 import { ApiError } from './errors.js';
 
 /** Refuses query parameters the route does not know, so a typo is an error rather than silently ignored. */
@@ -9,11 +10,22 @@ export function rejectUnknownParameters(url: string, allowed: readonly string[])
   }
 }
 
-/** A positive integer id from a path segment; 404 for anything else (it cannot name a record). */
+/**
+ * A positive integer id from a path segment. Anything else is 400: it cannot name a record, and a
+ * malformed id (an injection attempt) is a bad request, not a search that found nothing. A
+ * well-formed id of a record the caller cannot see is 404 elsewhere.
+ */
 export function parseId(raw: string): number {
   const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(id)) throw new ApiError(404, 'NotFound', `No record "${raw}"`);
+  if (!Number.isSafeInteger(id)) throw new ApiError(400, 'InvalidParameter', `"${raw.slice(0, 40)}" is not an id (a positive integer)`);
   return id;
+}
+
+/** The id of a feature of a layer: a positive integer, or for regions and grids their 12- or 15-digit code. */
+export function parseFeatureId(layerId: LayerId, raw: string): string | number {
+  if (LAYERS[layerId].idColumn !== 'code') return parseId(raw);
+  if (!/^\d{12}(\d{3})?$/.test(raw)) throw new ApiError(400, 'InvalidParameter', `"${raw.slice(0, 40)}" is not a code of ${layerId} (12 or 15 digits)`);
+  return raw;
 }
 
 /**

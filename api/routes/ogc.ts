@@ -10,7 +10,7 @@ import { OGC_CONFORMANCE, buildOgcOpenApi } from '../ogc/openapi.js';
 import { queryablesOf } from '../ogc/queryables.js';
 import { compileCql2 } from '../ogc/cql2-sql.js';
 import { Cql2Error, parseCql2Text } from '../../geo/cql2.js';
-import { bboxCondition, rejectUnknownParameters } from '../query-params.js';
+import { bboxCondition, parseFeatureId, rejectUnknownParameters } from '../query-params.js';
 import { readableLayerIds } from './layers.js';
 
 /**
@@ -265,11 +265,7 @@ export const ogcRoutes = new Hono<AppEnv>()
     const id = collectionOf(c);
     const layer = LAYERS[id];
     const raw = c.req.param('featureId');
-    const numeric = layer.idColumn === 'id';
-    if (numeric ? !/^[1-9]\d{0,15}$/.test(raw) : !/^[0-9A-Za-z_.-]{1,64}$/.test(raw)) {
-      throw new ApiError(404, 'NotFound', `No feature "${raw}" in ${id}`);
-    }
-    const feature = await findItem(c.var.tx, id, numeric ? Number(raw) : raw);
+    const feature = await findItem(c.var.tx, id, parseFeatureId(id, raw));
     if (!feature) throw new ApiError(404, 'NotFound', `No feature "${raw}" in ${id}`);
     const origin = new URL(c.req.url).origin;
     const links = [

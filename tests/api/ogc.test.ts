@@ -135,7 +135,7 @@ describeEachDatabase('OGC API – Features', ({ db, owner, engine }) => {
     expect(await truth('SELECT count(*)::int AS n FROM incidents')).toBe(before);
   });
 
-  it('single item: own region 200 with links; another region or a malformed id 404', async () => {
+  it('single item: own region 200 with links; another region 404; a malformed or injected id 400 and nothing run', async () => {
     const [own] = await owner().query<{ id: number }>('SELECT id FROM incidents WHERE village_code = $1 LIMIT 1', [r.villageX.code]);
     const [other] = await owner().query<{ id: number }>('SELECT id FROM incidents WHERE village_code = $1 LIMIT 1', [r.villageY.code]);
     const item = await json(`/ogc/collections/incidents/items/${own!.id}`);
@@ -143,7 +143,13 @@ describeEachDatabase('OGC API – Features', ({ db, owner, engine }) => {
     expect(item.id).toBe(own!.id);
     expect(item.links.map((l: { rel: string }) => l.rel)).toEqual(['self', 'collection']);
     expect((await get(`/ogc/collections/incidents/items/${other!.id}`)).status).toBe(404);
-    expect((await get("/ogc/collections/incidents/items/1;DROP TABLE incidents")).status).toBe(404);
+    const before = await truth('SELECT count(*)::int AS n FROM incidents');
+    for (const bad of ['1;DROP TABLE incidents', "1' OR '1'='1", '0', '-1', '1.5', 'abc']) {
+      const res = await get(`/ogc/collections/incidents/items/${encodeURIComponent(bad)}`);
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+    }
+    expect((await get(`/ogc/collections/grids/items/${encodeURIComponent("33' OR 1=1")}`)).status).toBe(400);
+    expect(await truth('SELECT count(*)::int AS n FROM incidents')).toBe(before);
     const grid = (await json('/ogc/collections/grids/items?limit=1')).features[0];
     expect((await json(`/ogc/collections/grids/items/${grid.id}`)).id).toBe(grid.id);
     expect((await app().request('/ogc/collections')).status).toBe(401);
