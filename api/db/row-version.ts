@@ -8,10 +8,10 @@ import type { Queryable } from './types.js';
  * someone changed it meanwhile. Returns `columns` of the locked row.
  */
 export async function lockRowVersion<R extends Record<string, unknown>>(
-  tx: Queryable, table: string, id: number, version: number, noun: string, columns: readonly string[] = [],
+  tx: Queryable, table: string, id: number | string, version: number, noun: string, columns: readonly string[] = [], idColumn = 'id',
 ): Promise<R> {
   const [row] = await tx.query<R & { row_version: number }>(
-    `SELECT ${['row_version', ...columns].map(ident).join(', ')} FROM ${ident(table)} WHERE id = $1 FOR UPDATE`,
+    `SELECT ${['row_version', ...columns].map(ident).join(', ')} FROM ${ident(table)} WHERE ${ident(idColumn)} = $1 FOR UPDATE`,
     [id],
   );
   if (!row) throw new ApiError(404, 'NotFound', `No ${noun} ${id}`);

@@ -4,7 +4,7 @@ import { LAYERS, LAYER_IDS, isLayerId, type LayerId } from '../../geo/layers.js'
 import { ApiError } from '../errors.js';
 import { SqlConditions } from '../db/sql-conditions.js';
 import { findItems } from '../ogc/items.js';
-import { bboxCondition, parseId, rejectUnknownParameters } from '../query-params.js';
+import { bboxCondition, parseFeatureId, rejectUnknownParameters } from '../query-params.js';
 import type { AppEnv } from '../app.js';
 import { assertPermission, requirePermission } from '../auth/middleware.js';
 import { createFeature, deleteFeature, readFeature, updateFeature, writerOf } from '../layers/writers.js';
@@ -69,7 +69,7 @@ export const layerRoutes = new Hono<AppEnv>()
   .get('/:layerId/features/:id', async (c) => {
     const layerId = readableLayer(c.var.principal.role, c.req.param('layerId'));
     rejectUnknownParameters(c.req.url, []);
-    const id = parseId(c.req.param('id'));
+    const id = parseFeatureId(layerId, c.req.param('id'));
     const found = await readFeature(c.var.tx, layerId, id);
     if (!found) throw new ApiError(404, 'NotFound', `No feature ${id} in ${layerId}`);
     return c.body(found.json, 200, { 'content-type': 'application/geo+json; charset=utf-8', ETag: `"${found.version}"` });
@@ -86,7 +86,7 @@ export const layerRoutes = new Hono<AppEnv>()
   .patch('/:layerId/features/:id', async (c) => {
     const layerId = readableLayer(c.var.principal.role, c.req.param('layerId'));
     assertPermission(c, writerOf(layerId).permission);
-    const id = parseId(c.req.param('id'));
+    const id = parseFeatureId(layerId, c.req.param('id'));
     await updateFeature(c.var.tx, layerId, id, ifMatchVersion(c.req.header('if-match')), await readJson(c));
     const found = (await readFeature(c.var.tx, layerId, id))!;
     return c.body(found.json, 200, { 'content-type': 'application/geo+json; charset=utf-8', ETag: `"${found.version}"` });
@@ -94,7 +94,7 @@ export const layerRoutes = new Hono<AppEnv>()
   .delete('/:layerId/features/:id', async (c) => {
     const layerId = readableLayer(c.var.principal.role, c.req.param('layerId'));
     assertPermission(c, writerOf(layerId).permission);
-    await deleteFeature(c.var.tx, layerId, parseId(c.req.param('id')), ifMatchVersion(c.req.header('if-match')));
+    await deleteFeature(c.var.tx, layerId, parseFeatureId(layerId, c.req.param('id')), ifMatchVersion(c.req.header('if-match')));
     return c.body(null, 204);
   });
 
