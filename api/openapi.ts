@@ -1,4 +1,5 @@
 import { LAYERS, LAYER_IDS } from '../geo/layers.js';
+import { IMPORT_LAYER_IDS } from './imports/targets.js';
 import { PERMISSIONS, type Permission } from '../geo/access.js';
 
 /**
@@ -25,6 +26,10 @@ export function buildOpenApiDocument() {
     },
   });
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
+  const jobParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const layerParam = { name: 'layerId', in: 'path', required: true, schema: { type: 'string', enum: [...LAYER_IDS] } };
+  const featureParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The feature id; a region\'s 12- or 15-digit code' };
+  const ifMatch = { name: 'If-Match', in: 'header', required: true, schema: { type: 'string', example: '"3"' } };
   const jsonBody = { requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } } };
   const maxLimit = Math.max(...LAYER_IDS.map((id) => LAYERS[id].maxLimit));
   return {
@@ -71,7 +76,7 @@ export function buildOpenApiDocument() {
       },
       '/api/summary': { get: secured('Figures of the caller\'s region', 'getSummary', 'aggregates.read') },
       '/api/export/{file}': {
-        get: secured('Export a layer of the caller\'s region: <layer>.geojson or <layer>.csv', 'exportLayer', 'data.export', {
+        get: secured('Export a layer of the caller\'s region with the /ogc items selection: <layer>.geojson or .csv (streamed), .gpkg or .shp.zip', 'exportLayer', 'data.export', {
           parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', example: 'incidents.csv' } }],
         }),
       },
@@ -79,6 +84,34 @@ export function buildOpenApiDocument() {
       '/api/incidents/{id}': {
         get: secured('An incident with its summary and flow steps', 'getIncident', 'incidents.read', { parameters: [idParam] }),
         patch: secured('Change an incident (rowVersion required; a stale one gives 409)', 'updateIncident', 'incidents.write', { parameters: [idParam], ...jsonBody }),
+        delete: secured('Delete an incident (If-Match: its row version)', 'deleteIncident', 'incidents.delete', { parameters: [idParam, ifMatch] }),
+      },
+      '/api/imports': {
+        post: secured('Import a file (the body) into a layer: dry run (a per-row report) or commit (all rows or none)', 'importFile', 'imports.run', {
+          parameters: [
+            { name: 'layer', in: 'query', required: true, schema: { type: 'string', enum: [...IMPORT_LAYER_IDS] } },
+            { name: 'mode', in: 'query', schema: { type: 'string', enum: ['dry-run', 'commit'], default: 'dry-run' } },
+            { name: 'filename', in: 'query', schema: { type: 'string' }, description: 'Or the X-File-Name header; the extension helps tell the format' },
+            { name: 'crs', in: 'query', schema: { type: 'string', example: 'gcj02' }, description: 'EPSG:n, gcj02 or bd09 when the file does not say' },
+            { name: 'key', in: 'query', schema: { type: 'string' }, description: 'The property that identifies a record across imports' },
+            { name: 'map', in: 'query', schema: { type: 'string', example: 'households:户数' }, description: 'column:property pairs' },
+            { name: 'skipRejected', in: 'query', schema: { type: 'boolean' } },
+            { name: 'layerName', in: 'query', schema: { type: 'string' } },
+            { name: 'lon', in: 'query', schema: { type: 'string' } },
+            { name: 'lat', in: 'query', schema: { type: 'string' } },
+            { name: 'encoding', in: 'query', schema: { type: 'string', enum: ['utf-8', 'gbk', 'gb18030', 'big5'] } },
+            { name: 'wait', in: 'query', schema: { type: 'boolean' }, description: 'Answer with the finished job instead of 202' },
+          ],
+          requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        }),
+        get: secured('Committed imports of the caller\'s region', 'listImports', 'imports.run'),
+      },
+      '/api/imports/jobs/{id}': { get: secured('An import job: state, progress, report (rows paged by offset/limit/action)', 'getImportJob', 'imports.run', { parameters: [jobParam] }) },
+      '/api/imports/jobs/{id}/report.csv': { get: secured('The whole per-row report of an import job', 'getImportReport', 'imports.run', { parameters: [jobParam] }) },
+      '/api/layers/{layerId}/features/{id}': {
+        get: secured('One feature (ETag: its row version)', 'getFeature', 'layers.read', { parameters: [layerParam, featureParam] }),
+        patch: secured('Change a feature (If-Match required; a stale one gives 409)', 'updateFeature', 'places.write', { parameters: [layerParam, featureParam, ifMatch], ...jsonBody }),
+        delete: secured('Delete a feature (If-Match required)', 'deleteFeature', 'places.write', { parameters: [layerParam, featureParam, ifMatch] }),
       },
       '/api/incidents/{id}/flow': {
         post: secured('Move an incident through the three-level flow', 'advanceIncident', 'incidents.write', { parameters: [idParam], ...jsonBody }),
@@ -140,6 +173,7 @@ export function buildOpenApiDocument() {
             '404': errorResponse('Unknown layer'),
           },
         },
+        post: secured('Create a feature (GeoJSON Feature; village and grid are found from the geometry)', 'createFeature', 'places.write', { parameters: [layerParam], ...jsonBody }),
       },
     },
     components: {

@@ -54,3 +54,12 @@ export function bboxCondition(raw: string): { fragment: string; params: number[]
     params: [minx, miny, maxy, miny, maxx, maxy],
   };
 }
+
+/** The row version an If-Match header names; 428 without one (changes must say what they change). */
+export function ifMatchVersion(header: string | undefined): number {
+  if (header === undefined) throw new ApiError(428, 'PreconditionRequired', 'Send If-Match with the ETag you read, so a change made meanwhile is not overwritten');
+  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+  if (!m) throw new ApiError(400, 'InvalidParameter', `If-Match must be the feature's ETag, e.g. "3"; got ${header}`);
+  return Number(m[1]);
+}
+

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   'incidents.read': ['admin', 'planner', 'analyst', 'operator'],
   /** Report incidents and move them through the three-level flow. */
   'incidents.write': ['operator'],
+  /** Remove an incident record (a duplicate, a test report): admins only, audited. */
+  'incidents.delete': ['admin'],
   /** Edit grid boundaries (issue 7). */
   'grids.write': ['planner'],
   /** Create, change and delete cameras and key places (the ledger of places). */

@@ -109,6 +109,12 @@ export async function createIncident(tx: Queryable, input: NewIncident, actorId:
 const lockCurrent = (tx: Queryable, id: number, rowVersion: number) =>
   lockRowVersion<{ status: IncidentStatus; flow_level: FlowLevel }>(tx, 'incidents', id, rowVersion, 'incident', ['status', 'flow_level']);
 
+/** Deletes an incident with its flow steps and mediations (cascade); 404 / 409 as for changes. */
+export async function deleteIncident(tx: Queryable, id: number, rowVersion: number): Promise<void> {
+  await lockCurrent(tx, id, rowVersion);
+  await tx.query('DELETE FROM incidents WHERE id = $1', [id]);
+}
+
 export async function updateIncident(tx: Queryable, id: number, patch: IncidentPatch): Promise<IncidentDetail> {
   guardFreeText({ summary: patch.summary });
   await lockCurrent(tx, id, patch.rowVersion);

@@ -3,12 +3,15 @@ import type { AppEnv } from '../app.js';
 import { requirePermission } from '../auth/middleware.js';
 import { ApiError } from '../errors.js';
 import {
-  advanceIncident, createIncident, findIncident, flowStepSchema, incidentPatchSchema, newIncidentSchema, updateIncident,
+  advanceIncident, createIncident, deleteIncident, findIncident, flowStepSchema, incidentPatchSchema, newIncidentSchema, updateIncident,
 } from '../incidents/incident.repository.js';
-import { parseId } from '../query-params.js';
+import { ifMatchVersion, parseId } from '../query-params.js';
 import { readBody } from './read-json.js';
 
-/** Incident details (not for walls), reporting and the flow (operators), in the caller's region. */
+/**
+ * Incident details (not for walls), reporting and the flow (operators), in the caller's region.
+ * Deleting (a duplicate or a test record) is for admins, with If-Match: the row version.
+ */
 export const incidentRoutes = new Hono<AppEnv>()
   .get('/:id', requirePermission('incidents.read'), async (c) => {
     const id = parseId(c.req.param('id'));
@@ -23,6 +26,10 @@ export const incidentRoutes = new Hono<AppEnv>()
   .patch('/:id', requirePermission('incidents.write'), async (c) => {
     const id = parseId(c.req.param('id'));
     return c.json(await updateIncident(c.var.tx, id, await readBody(c, incidentPatchSchema)));
+  })
+  .delete('/:id', requirePermission('incidents.delete'), async (c) => {
+    await deleteIncident(c.var.tx, parseId(c.req.param('id')), ifMatchVersion(c.req.header('if-match')));
+    return c.body(null, 204);
   })
   .post('/:id/flow', requirePermission('incidents.write'), async (c) => {
     const id = parseId(c.req.param('id'));

@@ -4,7 +4,7 @@ import { LAYERS, LAYER_IDS, isLayerId, type LayerId } from '../../geo/layers.js'
 import { ApiError } from '../errors.js';
 import { SqlConditions } from '../db/sql-conditions.js';
 import { findItems } from '../ogc/items.js';
-import { bboxCondition, parseFeatureId, rejectUnknownParameters } from '../query-params.js';
+import { bboxCondition, ifMatchVersion, parseFeatureId, rejectUnknownParameters } from '../query-params.js';
 import type { AppEnv } from '../app.js';
 import { assertPermission, requirePermission } from '../auth/middleware.js';
 import { createFeature, deleteFeature, readFeature, updateFeature, writerOf } from '../layers/writers.js';
@@ -97,12 +97,3 @@ export const layerRoutes = new Hono<AppEnv>()
     await deleteFeature(c.var.tx, layerId, parseFeatureId(layerId, c.req.param('id')), ifMatchVersion(c.req.header('if-match')));
     return c.body(null, 204);
   });
-
-/** The row version an If-Match header names; 428 without one (changes must say what they change). */
-function ifMatchVersion(header: string | undefined): number {
-  if (header === undefined) throw new ApiError(428, 'PreconditionRequired', 'Send If-Match with the ETag you read, so a change made meanwhile is not overwritten');
-  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-  if (!m) throw new ApiError(400, 'InvalidParameter', `If-Match must be the feature's ETag, e.g. "3"; got ${header}`);
-  return Number(m[1]);
-}
-

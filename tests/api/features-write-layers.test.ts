@@ -487,4 +487,24 @@ describeEachDatabase('feature writes (address points, patrol tracks, regions)', 
       expect(await auditOf('regions', orphan)).toEqual([]);
     });
   });
+
+  it('incidents: an admin deletes one with If-Match (its steps go with it, audited); others 403, stale 409, other region 404, bad id 400', async () => {
+    const incident = await one<{ id: number; row_version: number }>(
+      'SELECT id::int, row_version FROM incidents WHERE village_code = $1 ORDER BY id DESC LIMIT 1', [r.villageX.code],
+    );
+    const other = await one<{ id: number; row_version: number }>('SELECT id::int, row_version FROM incidents WHERE village_code = $1 LIMIT 1', [r.villageY.code]);
+    const path = `/api/incidents/${incident.id}`;
+    const ifMatch = (v: number) => ({ 'if-match': `"${v}"` });
+    expect((await send('DELETE', path, t.plannerX, undefined, ifMatch(incident.row_version))).status).toBe(403);
+    expect((await send('DELETE', path, t.adminX)).status).toBe(428);
+    expect((await send('DELETE', path, t.adminX, undefined, ifMatch(incident.row_version + 1))).status).toBe(409);
+    expect((await send('DELETE', `/api/incidents/${other.id}`, t.adminX, undefined, ifMatch(other.row_version))).status).toBe(404);
+    expect((await send('DELETE', '/api/incidents/1%3BDROP%20TABLE%20incidents', t.adminX, undefined, ifMatch(1))).status).toBe(400);
+    expect(Number((await one<{ n: number }>('SELECT count(*)::int AS n FROM incident_flow_steps WHERE incident_id = $1', [incident.id])).n)).toBeGreaterThan(0);
+    expect((await send('DELETE', path, t.adminX, undefined, ifMatch(incident.row_version))).status).toBe(204);
+    expect(await owner().query('SELECT 1 FROM incidents WHERE id = $1', [incident.id])).toEqual([]);
+    expect(await owner().query('SELECT 1 FROM incident_flow_steps WHERE incident_id = $1', [incident.id])).toEqual([]);
+    expect((await auditOf('incidents', incident.id)).map((a: { action: string }) => a.action)).toContain('delete');
+    expect(await owner().query('SELECT 1 FROM incidents WHERE id = $1', [other.id])).toHaveLength(1);
+  });
 });
