@@ -3,19 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { readZipEntries, unsafePathReason } from '../../geo/import/archive.js';
 import { DEFAULT_IMPORT_LIMITS, ImportFileError, type ImportLimits } from '../../geo/import/types.js';
+import { asyncRefusal as refusal } from '../support/import-refusal.js';
 
 const LIMITS: ImportLimits = DEFAULT_IMPORT_LIMITS;
 
-/** Runs `promise` and returns the ImportFileError it rejects with (fails the test otherwise). */
-async function refusal(promise: Promise<unknown>): Promise<ImportFileError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImportFileError);
-    return error as ImportFileError;
-  }
-  throw new Error('expected an ImportFileError, the call succeeded');
-}
 
 const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
 

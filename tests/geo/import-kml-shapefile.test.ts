@@ -9,28 +9,11 @@ import { encodingFromLabel, readShapefileZip } from '../../geo/import/shapefile.
 import { assertSafeXml, decodeXml } from '../../geo/import/xml.js';
 import { DEFAULT_IMPORT_LIMITS, ImportFileError, type SourceLayer, type SourceRow } from '../../geo/import/types.js';
 import { reportMissing } from '../support/environment.js';
+import { asyncRefusal, refusal } from '../support/import-refusal.js';
 
 const LIMITS = DEFAULT_IMPORT_LIMITS;
 
-function refusal(run: () => unknown): ImportFileError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImportFileError);
-    return error as ImportFileError;
-  }
-  throw new Error('expected an ImportFileError, the call succeeded');
-}
 
-async function asyncRefusal(promise: Promise<unknown>): Promise<ImportFileError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImportFileError);
-    return error as ImportFileError;
-  }
-  throw new Error('expected an ImportFileError, the call succeeded');
-}
 
 const rowsOf = (layer: SourceLayer): SourceRow[] => [...layer.rows];
 

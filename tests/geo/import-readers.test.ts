@@ -17,6 +17,7 @@ import { readShapefileZip } from '../../geo/import/shapefile.js';
 import { readTopoJson } from '../../geo/import/topojson.js';
 import { DEFAULT_IMPORT_LIMITS, ImportFileError, type ImportLimits, type SourceLayer, type SourceRow } from '../../geo/import/types.js';
 import { reportMissing } from '../support/environment.js';
+import { asyncRefusal, refusal } from '../support/import-refusal.js';
 
 // readSource's other readers are stubbed: these tests are about which reader it picks (their own
 // tests are in import-kml-shapefile.test.ts and import-archive.test.ts).
@@ -35,25 +36,6 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 const json = (value: unknown) => utf8(JSON.stringify(value));
 const rowsOf = (layer: SourceLayer): SourceRow[] => [...layer.rows];
 
-/** The ImportFileError that `fn` throws (fails the test if it throws nothing or something else). */
-function refusal(fn: () => unknown): ImportFileError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImportFileError);
-    return error as ImportFileError;
-  }
-  throw new Error('expected an ImportFileError, nothing was thrown');
-}
-async function asyncRefusal(promise: Promise<unknown>): Promise<ImportFileError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImportFileError);
-    return error as ImportFileError;
-  }
-  throw new Error('expected an ImportFileError, nothing was thrown');
-}
 
 // ---------------------------------------------------------------------------------------------
 
