@@ -153,6 +153,14 @@ export const LAYERS: { readonly [K in LayerId]: LayerDef & { id: K } } = {
   },
 };
 
+/**
+ * Layers a file can be imported into (api/imports). Grids are drawn and published in the grid
+ * editor and patrol tracks come from the patrol devices, so neither is here. Shared with the
+ * client's import dialog.
+ */
+export const IMPORT_LAYER_IDS = ['address_points', 'cameras', 'key_places', 'incidents', 'regions'] as const satisfies readonly LayerId[];
+export type ImportLayerId = (typeof IMPORT_LAYER_IDS)[number];
+
 export function isLayerId(value: string): value is LayerId {
   return (LAYER_IDS as readonly string[]).includes(value);
 }

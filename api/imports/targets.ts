@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Permission } from '../../geo/access.js';
 import type { GeometryType } from '../../geo/geometry-check.js';
 import {
-  BUILDING_KINDS, CAMERA_KINDS, CAMERA_STATUSES, INCIDENT_LEVELS, INCIDENT_SOURCES, KEY_PLACE_TYPES, RISK_LEVELS, type LayerId,
+  BUILDING_KINDS, CAMERA_KINDS, CAMERA_STATUSES, IMPORT_LAYER_IDS, INCIDENT_LEVELS, INCIDENT_SOURCES, KEY_PLACE_TYPES, RISK_LEVELS, type LayerId,
 } from '../../geo/layers.js';
 
 /**
@@ -43,7 +43,8 @@ export interface ImportTarget {
   readonly placeColumns: readonly ('village_code' | 'natural_village_code' | 'grid_code')[];
 }
 
-export const IMPORT_LAYER_IDS = ['address_points', 'cameras', 'key_places', 'incidents', 'regions'] as const;
+// The list lives in the shared catalogue (the client's import dialog offers the same layers).
+export { IMPORT_LAYER_IDS };
 export type ImportLayerId = (typeof IMPORT_LAYER_IDS)[number] & LayerId;
 
 /** '' and whitespace-only cells are "no value": a CSV has no other way to say null. */

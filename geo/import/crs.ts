@@ -1,11 +1,18 @@
-import gcoordModule from 'gcoord';
+import gcoordModule, { type CRSTypes, type Position as GcoordPosition } from 'gcoord';
 import type { Geometry } from 'geojson';
 import type { SourceCrs } from './types.js';
 
 // gcoord's CommonJS build sets module.exports to the API object while its typings declare
-// `export default`, so under NodeNext the types put the API one `.default` deeper than Node does.
-const gcoord: typeof gcoordModule.default =
-  'transform' in gcoordModule ? (gcoordModule as unknown as typeof gcoordModule.default) : gcoordModule.default;
+// `export default`, so under NodeNext the types put the API one `.default` deeper than Node does
+// (and under the client's bundler resolution they do not). The part used here, typed once for both.
+interface Gcoord {
+  transform: <T extends GcoordPosition>(input: T, crsFrom: CRSTypes, crsTo: CRSTypes) => T;
+  readonly WGS84: CRSTypes;
+  readonly GCJ02: CRSTypes;
+  readonly BD09: CRSTypes;
+}
+const loaded = gcoordModule as unknown as Gcoord | { default: Gcoord };
+const gcoord: Gcoord = 'transform' in loaded ? loaded : loaded.default;
 
 /**
  * Coordinate reference systems of imported files: names (GeoJSON `crs`, user input), `.prj` WKT,

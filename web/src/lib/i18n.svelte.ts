@@ -5,10 +5,43 @@
  * Both dictionaries satisfy one `Messages` type, so TypeScript refuses a key missing in either.
  */
 import type { AccountRole } from '$geo/access';
+import type { ImportFormat } from '$geo/import/types';
 import type {
   CameraStatus, GridClass, IncidentCategory, LayerId, RegionLevel, RiskLevel,
 } from '$geo/layers';
 import { LAYERS } from '$geo/layers';
+import type { ImportPhase, ImportRowAction } from './api/types';
+
+/** Coordinate systems offered for an import (`auto` = what the file declares, else WGS 84). */
+export type CrsChoice = 'auto' | 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09' | 'epsg';
+
+/** Format names are the same in both languages. */
+const IMPORT_FORMAT_NAMES: Record<ImportFormat, string> = {
+  geojson: 'GeoJSON',
+  topojson: 'TopoJSON',
+  csv: 'CSV',
+  shapefile: 'Shapefile',
+  geopackage: 'GeoPackage',
+  kml: 'KML / KMZ',
+};
+
+/**
+ * Row reasons and notes of an import report come from the server in English; the frequent ones
+ * are said in the interface language (anything else is shown as the server wrote it).
+ */
+type ServerTextRule = readonly [RegExp, (m: RegExpExecArray) => string];
+
+function translateWith(rules: readonly ServerTextRule[]): (text: string) => string {
+  return (text) => {
+    for (const [pattern, say] of rules) {
+      const m = pattern.exec(text);
+      if (m) return say(m);
+    }
+    return text;
+  };
+}
+
+const NO_CRS_NOTE = /^The file declares no coordinate system: read as WGS 84 \(EPSG:4326\)\./;
 
 export const LANGS = ['zh', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -71,6 +104,61 @@ export interface Messages {
   /** Accessible name of the header's user block. */
   signedInAs: (name: string) => string;
   roleName: Record<AccountRole, string>;
+  // The import dialog.
+  importOpen: string;
+  importTitle: string;
+  importIntro: string;
+  importClose: string;
+  importLayer: string;
+  importNoLayers: string;
+  importFile: string;
+  importFileHint: string;
+  importFileChosen: (name: string, size: string) => string;
+  importCrs: string;
+  crsChoiceName: Record<CrsChoice, string>;
+  importEpsgCode: string;
+  importEpsgInvalid: string;
+  importDryRun: string;
+  importDryRunAgain: string;
+  importCommit: (n: number) => string;
+  importCommitNothing: string;
+  importSkipRejected: (n: number) => string;
+  importSkipRequired: string;
+  importUploading: string;
+  importPhaseName: Record<ImportPhase, string>;
+  importProgress: (done: number, total: number | null) => string;
+  importWorkingNote: string;
+  importEmpty: string;
+  importDryRunFailed: string;
+  importFailed: string;
+  importRefused: string;
+  importReportHeading: string;
+  importResultHeading: string;
+  importActionName: Record<ImportRowAction, string>;
+  importFormatName: Record<ImportFormat, string>;
+  importSummary: (read: number, format: string, fileName: string) => string;
+  importCrsUsed: string;
+  importNotesHeading: string;
+  importEarlier: (n: number) => string;
+  importRowsHeading: string;
+  importColRow: string;
+  importColResult: string;
+  importColDetail: string;
+  importRowsShown: (shown: number, total: number) => string;
+  importRowsLoading: string;
+  importRowsFailed: string;
+  importNoRows: string;
+  importDownloadCsv: string;
+  importRecordId: (id: string) => string;
+  /** A dry run's new row, which has no id yet. */
+  importWillCreate: string;
+  importDone: (layer: string, written: number) => string;
+  importDoneDetail: (created: number, updated: number, unchanged: number, skipped: number) => string;
+  importBatch: (id: number) => string;
+  importShowOnMap: string;
+  importAnother: string;
+  /** A row reason or note from the server, in this language when it is a known one. */
+  importServerText: (text: string) => string;
 }
 
 const zh: Messages = {
@@ -144,6 +232,82 @@ const zh: Messages = {
     operator: '事件处置员',
     display: '大屏展示',
   },
+  importOpen: '导入数据',
+  importTitle: '导入数据',
+  importIntro: '先“试导入”逐行检查文件，确认结果后再写入图层。',
+  importClose: '关闭',
+  importLayer: '目标图层',
+  importNoLayers: '您的角色没有可导入的图层。',
+  importFile: '文件',
+  importFileHint: '支持 GeoJSON、TopoJSON、CSV（经纬度或 WKT 列）、Shapefile（zip 压缩包）、GeoPackage、KML / KMZ',
+  importFileChosen: (name, size) => `${name}（${size}）`,
+  importCrs: '坐标系',
+  crsChoiceName: {
+    auto: '自动（按文件声明，未声明按 WGS 84）',
+    wgs84: 'WGS 84（EPSG:4326，GPS）',
+    cgcs2000: 'CGCS2000（EPSG:4490）',
+    gcj02: 'GCJ-02（高德、腾讯地图）',
+    bd09: 'BD-09（百度地图）',
+    epsg: '其他 EPSG 代码…',
+  },
+  importEpsgCode: 'EPSG 代码',
+  importEpsgInvalid: '请输入 EPSG 代码数字，例如 4549',
+  importDryRun: '试导入',
+  importDryRunAgain: '重新试导入',
+  importCommit: (n) => `导入 ${n.toLocaleString('zh-CN')} 行`,
+  importCommitNothing: '没有需要写入的行：文件中的记录均已存在或被拒绝。',
+  importSkipRejected: (n) => `跳过 ${n.toLocaleString('zh-CN')} 条被拒绝的行，只导入其余的行`,
+  importSkipRequired: '有被拒绝的行：勾选“跳过”后才能导入，或修改文件后重新试导入。',
+  importUploading: '正在上传文件…',
+  importPhaseName: {
+    reading: '读取文件',
+    checking: '逐行检查',
+    placing: '定位到村（社区）和网格',
+    writing: '写入',
+    done: '完成',
+  },
+  importProgress: (done, total) =>
+    total === null ? `${done.toLocaleString('zh-CN')} 行` : `${done.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 行`,
+  importWorkingNote: '关闭窗口不会中断导入，重新打开可查看进度。',
+  importEmpty: '选择图层和文件后点击“试导入”：这里将列出每一行会新增、更新、不变还是被拒绝，此时不会写入任何数据。',
+  importDryRunFailed: '试导入失败',
+  importFailed: '导入失败',
+  importRefused: '未写入任何数据',
+  importReportHeading: '试导入结果',
+  importResultHeading: '导入结果',
+  importActionName: { create: '新增', update: '更新', unchanged: '不变', rejected: '拒绝' },
+  importFormatName: IMPORT_FORMAT_NAMES,
+  importSummary: (read, format, fileName) => `${fileName} · ${format} · 共读取 ${read.toLocaleString('zh-CN')} 行`,
+  importCrsUsed: '所用坐标系',
+  importNotesHeading: '提示',
+  importEarlier: (n) => `同一文件此前已导入该图层 ${n} 次。`,
+  importRowsHeading: '逐行结果',
+  importColRow: '行号',
+  importColResult: '结果',
+  importColDetail: '说明',
+  importRowsShown: (shown, total) =>
+    shown < total
+      ? `显示 ${shown.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 行（被拒绝的行在前）`
+      : `共 ${total.toLocaleString('zh-CN')} 行（被拒绝的行在前）`,
+  importRowsLoading: '正在加载逐行结果…',
+  importRowsFailed: '逐行结果加载失败',
+  importNoRows: '没有可显示的行',
+  importDownloadCsv: '下载完整报告（CSV）',
+  importRecordId: (id) => `记录 ${id}`,
+  importWillCreate: '将新增为一条记录',
+  importDone: (layer, written) => `已导入“${layer}” ${written.toLocaleString('zh-CN')} 条记录`,
+  importDoneDetail: (created, updated, unchanged, skipped) =>
+    `新增 ${created}，更新 ${updated}，不变 ${unchanged}，跳过 ${skipped}`,
+  importBatch: (id) => `导入批次 #${id}`,
+  importShowOnMap: '在地图上查看',
+  importAnother: '导入其他文件',
+  importServerText: translateWith([
+    [/^outside your region: no village of yours contains it$/, () => '超出您的管辖区域：不在您负责的任何村（社区）内'],
+    [/^region (\S+) is outside your region$/, (m) => `区划 ${m[1]} 超出您的管辖区域`],
+    [/^no geometry$/, () => '缺少几何图形'],
+    [/^geometry: outside longitude\/latitude range after transforming to WGS 84$/, () => '几何图形：转换到 WGS 84 后超出经纬度范围'],
+    [NO_CRS_NOTE, () => '文件未声明坐标系，已按 WGS 84（EPSG:4326）读取。高德、腾讯地图的数据请选择 GCJ-02，百度地图的数据请选择 BD-09。'],
+  ]),
 };
 
 const en: Messages = {
@@ -222,6 +386,78 @@ const en: Messages = {
     operator: 'Incident operator',
     display: 'Wall display',
   },
+  importOpen: 'Import data',
+  importTitle: 'Import data',
+  importIntro: 'A dry run checks every row of the file first; nothing is written until you import.',
+  importClose: 'Close',
+  importLayer: 'Target layer',
+  importNoLayers: 'Your role cannot import into any layer.',
+  importFile: 'File',
+  importFileHint: 'GeoJSON, TopoJSON, CSV (longitude/latitude or WKT columns), zipped Shapefile, GeoPackage, KML / KMZ',
+  importFileChosen: (name, size) => `${name} (${size})`,
+  importCrs: 'Coordinate system',
+  crsChoiceName: {
+    auto: 'Automatic (as the file declares, else WGS 84)',
+    wgs84: 'WGS 84 (EPSG:4326, GPS)',
+    cgcs2000: 'CGCS2000 (EPSG:4490)',
+    gcj02: 'GCJ-02 (Amap, Tencent)',
+    bd09: 'BD-09 (Baidu)',
+    epsg: 'Other EPSG code…',
+  },
+  importEpsgCode: 'EPSG code',
+  importEpsgInvalid: 'Enter an EPSG code number, e.g. 4549',
+  importDryRun: 'Dry run',
+  importDryRunAgain: 'Dry run again',
+  importCommit: (n) => `Import ${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`,
+  importCommitNothing: 'Nothing to write: every record in the file already exists or is rejected.',
+  importSkipRejected: (n) => `Skip the ${n.toLocaleString('en-US')} rejected row${n === 1 ? '' : 's'} and import the rest`,
+  importSkipRequired: 'Some rows are rejected: tick “skip” to import the others, or fix the file and run the dry run again.',
+  importUploading: 'Uploading the file…',
+  importPhaseName: {
+    reading: 'Reading the file',
+    checking: 'Checking rows',
+    placing: 'Placing rows in villages and grids',
+    writing: 'Writing',
+    done: 'Done',
+  },
+  importProgress: (done, total) =>
+    total === null ? `${done.toLocaleString('en-US')} rows` : `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} rows`,
+  importWorkingNote: 'Closing this window does not stop the import; open it again to see how it goes.',
+  importEmpty: 'Choose a layer and a file, then run a dry run: every row will be listed as new, updated, unchanged or rejected. Nothing is written yet.',
+  importDryRunFailed: 'Dry run failed',
+  importFailed: 'Import failed',
+  importRefused: 'Nothing was written',
+  importReportHeading: 'Dry run result',
+  importResultHeading: 'Import result',
+  importActionName: { create: 'New', update: 'Update', unchanged: 'Unchanged', rejected: 'Rejected' },
+  importFormatName: IMPORT_FORMAT_NAMES,
+  importSummary: (read, format, fileName) => `${fileName} · ${format} · ${read.toLocaleString('en-US')} row${read === 1 ? '' : 's'} read`,
+  importCrsUsed: 'Coordinate system used',
+  importNotesHeading: 'Notes',
+  importEarlier: (n) => `This very file was imported into this layer ${n === 1 ? 'once' : `${n} times`} before.`,
+  importRowsHeading: 'Row by row',
+  importColRow: 'Row',
+  importColResult: 'Result',
+  importColDetail: 'Details',
+  importRowsShown: (shown, total) =>
+    shown < total
+      ? `Showing ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows (rejected first)`
+      : `${total.toLocaleString('en-US')} row${total === 1 ? '' : 's'} (rejected first)`,
+  importRowsLoading: 'Loading the rows…',
+  importRowsFailed: 'Could not load the rows',
+  importNoRows: 'No rows to show',
+  importDownloadCsv: 'Download the full report (CSV)',
+  importRecordId: (id) => `record ${id}`,
+  importWillCreate: 'Will be added as a new record',
+  importDone: (layer, written) => `Imported ${written.toLocaleString('en-US')} record${written === 1 ? '' : 's'} into “${layer}”`,
+  importDoneDetail: (created, updated, unchanged, skipped) =>
+    `${created} new, ${updated} updated, ${unchanged} unchanged, ${skipped} skipped`,
+  importBatch: (id) => `Import batch #${id}`,
+  importShowOnMap: 'Show on map',
+  importAnother: 'Import another file',
+  importServerText: translateWith([
+    [NO_CRS_NOTE, () => 'The file declares no coordinate system: read as WGS 84 (EPSG:4326). Choose GCJ-02 for Amap or Tencent data, BD-09 for Baidu data.'],
+  ]),
 };
 
 const DICTIONARIES: Record<Lang, Messages> = { zh, en };

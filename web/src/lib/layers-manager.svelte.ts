@@ -202,6 +202,21 @@ class LayersManager {
     if (layer.visible) void this.#ensureLoaded(layer, true);
   }
 
+  /**
+   * The layer's data changed on the server (an import wrote into it): a shown layer is fetched
+   * again; a hidden one forgets what it held, so showing it fetches afresh. Resolves true when the
+   * layer holds fresh data (or will when shown); false when it is not readable or failed to load.
+   */
+  async refresh(id: LayerId): Promise<boolean> {
+    const layer = this.find(id);
+    if (!layer) return false;
+    if (layer.visible) return this.#ensureLoaded(layer, true);
+    layer.cancel();
+    layer.data = null;
+    layer.status = 'idle';
+    return true;
+  }
+
   /** Loads `layer` if it is not loaded (or no longer covers the view). Resolves true when it holds data. */
   #ensureLoaded(layer: LayerState, force = false): Promise<boolean> {
     if (layer.mode === 'extent') {

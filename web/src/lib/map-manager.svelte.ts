@@ -1,13 +1,15 @@
 /**
  * Owns the one map of the first screen: creates it, frames the county, loads the default layers the
  * user may read, feeds the view to the layers manager, and raises `ready` for tests once all of it
- * is drawn. It lives while a user is signed in: `destroy` also forgets that user's regions and layers.
+ * is drawn. It lives while a user is signed in: `destroy` also forgets that user's regions, layers
+ * and import.
  */
 import type { PickingInfo } from '@deck.gl/core';
 import { tick } from 'svelte';
 import { LAYER_IDS, LAYERS } from '$geo/layers';
 import { handleError } from './handle-error';
 import { i18n } from './i18n.svelte';
+import { importManager } from './import-manager.svelte';
 import { layersManager } from './layers-manager.svelte';
 import { AtlasMap } from './map/atlas-map';
 import { rendererOfLayerId, RENDERERS } from './map-layers';
@@ -106,6 +108,7 @@ class MapManager {
     window.clearTimeout(this.#viewTimer);
     regionsManager.reset();
     layersManager.reset();
+    importManager.reset();
     this.atlas?.destroy();
     this.atlas = null;
     this.styleLoaded = false;

@@ -4,12 +4,13 @@
  *
  * The session is an HttpOnly cookie the browser sends by itself. Changes (POST, PUT, PATCH,
  * DELETE) must also echo the session's CSRF token, which is kept here in memory only (never in
- * localStorage, where any script on the page could read it after a reload): `sendJson` adds it.
+ * localStorage, where any script on the page could read it after a reload): `sendJson` and
+ * `sendFile` add it.
  */
-import type { LayerId } from '$geo/layers';
+import type { ImportLayerId, LayerId } from '$geo/layers';
 import type {
-  ApiErrorBody, Bbox, HealthResponse, LayerFeatureCollection, LayerListResponse, LoginResponse,
-  MeResponse, RegionTreeResponse,
+  ApiErrorBody, Bbox, HealthResponse, ImportJob, ImportMode, ImportRowAction, LayerFeatureCollection,
+  LayerListResponse, LoginResponse, MeResponse, RegionTreeResponse,
 } from './types';
 
 /** An error response from the API, with the server's user-facing message. */
@@ -95,6 +96,22 @@ export function sendJson<T>(method: UnsafeMethod, path: string, body?: unknown, 
   });
 }
 
+/**
+ * Posts a file's raw bytes as the request body (not a form: the API takes only the file itself)
+ * with the session's CSRF token. Resolves to the JSON answer; throws ApiError with the server's
+ * message on a failure status.
+ */
+export function sendFile<T>(path: string, file: Blob, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    // Always octet-stream: a browser types .csv/.txt files as text/plain, which the API refuses
+    // for other names, and the format is told from the content and the file name anyway.
+    'Content-Type': 'application/octet-stream',
+  };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  return request<T>(path, { method: 'POST', signal, headers, body: file });
+}
+
 export function fetchHealth(signal?: AbortSignal): Promise<HealthResponse> {
   return getJson<HealthResponse>('/health', signal);
 }
@@ -141,4 +158,39 @@ export function fetchLayerFeatures<Id extends LayerId>(
     `/api/layers/${encodeURIComponent(layerId)}/features?bbox=${bbox}&limit=${query.limit}`,
     signal,
   );
+}
+
+export interface ImportRequest {
+  layer: ImportLayerId;
+  mode: ImportMode;
+  fileName: string;
+  /** `gcj02`, `bd09` or `EPSG:n`; absent = what the file declares (else WGS 84). */
+  crs?: string;
+  /** Commit the good rows when some are rejected. */
+  skipRejected?: boolean;
+}
+
+/** Starts an import of `file`: resolves to the job (202) to poll with `fetchImportJob`. */
+export function startImport(request: ImportRequest, file: Blob, signal?: AbortSignal): Promise<ImportJob> {
+  const params = new URLSearchParams({ layer: request.layer, mode: request.mode, filename: request.fileName });
+  if (request.crs) params.set('crs', request.crs);
+  if (request.skipRejected) params.set('skipRejected', 'true');
+  return sendFile<ImportJob>(`/api/imports?${params}`, file, signal);
+}
+
+export interface ImportRowsQuery {
+  offset?: number;
+  /** 0 for progress only (no rows); at most 1000. */
+  limit?: number;
+  action?: ImportRowAction;
+}
+
+/** An import job's progress and report, with one page of its rows. */
+export function fetchImportJob(id: string, query: ImportRowsQuery = {}, signal?: AbortSignal): Promise<ImportJob> {
+  const params = new URLSearchParams();
+  if (query.offset !== undefined) params.set('offset', String(query.offset));
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.action) params.set('action', query.action);
+  const qs = params.toString();
+  return getJson<ImportJob>(`/api/imports/jobs/${encodeURIComponent(id)}${qs ? `?${qs}` : ''}`, signal);
 }

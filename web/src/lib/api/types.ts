@@ -4,9 +4,10 @@
  */
 import type { AccountRole, Permission } from '$geo/access';
 import type {
-  CameraKind, CameraStatus, GridClass, IncidentCategory, IncidentLevel, IncidentSource,
+  CameraKind, CameraStatus, GridClass, ImportLayerId, IncidentCategory, IncidentLevel, IncidentSource,
   IncidentStatus, FlowLevel, KeyPlaceType, LayerId, RegionLevel, RiskLevel, WarningColour,
 } from '$geo/layers';
+import type { ImportFormat } from '$geo/import/types';
 
 export type { Bbox, RegionNode } from '$geo/region-tree';
 import type { RegionNode } from '$geo/region-tree';
@@ -184,3 +185,54 @@ void layerPropertiesComplete;
 
 export type LayerFeatureCollection<Id extends LayerId> = FeatureCollection<LayerPropertiesMap[Id]>;
 export type AnyLayerFeatureCollection = LayerFeatureCollection<LayerId>;
+
+/** What an import would do (dry run) or did (commit) with one row of the file. */
+export type ImportRowAction = 'create' | 'update' | 'unchanged' | 'rejected';
+export type ImportPhase = 'reading' | 'checking' | 'placing' | 'writing' | 'done';
+export type ImportMode = 'dry-run' | 'commit';
+
+export interface ImportRowOutcome {
+  /** The feature's position, the CSV line or the shapefile record (from 1). */
+  row: number;
+  action: ImportRowAction;
+  /** The record's id (or code) when it exists or would exist. */
+  id?: string;
+  reason?: string;
+}
+
+export interface ImportReport {
+  layer: ImportLayerId;
+  mode: ImportMode;
+  fileName: string;
+  sha256: string;
+  format: ImportFormat;
+  sourceName: string | null;
+  /** The coordinate system the rows were read in ("EPSG:4326", "GCJ-02", "BD-09"). */
+  crs: string;
+  notes: string[];
+  counts: Record<ImportRowAction, number> & { read: number };
+  committed: boolean;
+  /** Why a commit wrote nothing (rejected rows and no skipRejected). */
+  refused?: string;
+  batchId: number | null;
+  /** Earlier committed imports of the very same file into this layer. */
+  earlierImports: { id: number; at: string; actor: string | null }[];
+  /** One page of the rows (see `rowsOffset`, `rowsMatched`). */
+  rows: ImportRowOutcome[];
+  rowsMatched: number;
+  rowsOffset: number;
+}
+
+/** `POST /api/imports` and `GET /api/imports/jobs/{id}`: an import running or ended. */
+export interface ImportJob {
+  id: string;
+  layer: ImportLayerId;
+  fileName: string;
+  state: 'running' | 'done' | 'failed';
+  progress: { phase: ImportPhase; done: number; total: number | null };
+  startedAt: string;
+  endedAt: string | null;
+  error: { status: number; code: string; message: string } | null;
+  report: ImportReport | null;
+  links: { self: string; report: string };
+}
