@@ -78,6 +78,8 @@ export interface ImportProgress {
 
 /** Rows go to the database in batches of this many (one unnest INSERT each). */
 const STAGE_BATCH = 5_000;
+/** Longest single statement of an import (a million rows are placed, matched and written in a few). */
+const IMPORT_STATEMENT_TIMEOUT_MS = 10 * 60 * 1000;
 
 interface StagedRow {
   row: number;
@@ -136,27 +138,26 @@ export async function runImport(
       );
       await tx.query(`CREATE TEMP TABLE import_stage (
         row_no integer NOT NULL, key text NOT NULL, props jsonb NOT NULL, geom geometry,
-        village_code text, natural_village_code text, grid_code text, target_id text, action text, reason text, part_of integer
+        pt geometry, village_code text, natural_village_code text, grid_code text, target_id text, action text, reason text, part_of integer
       ) ON COMMIT DROP`);
+      // Big imports: statements over a million rows may take longer than a request's, and sort more.
+      await tx.query(`SELECT set_config('statement_timeout', $1, true), set_config('work_mem', '256MB', true)`, [String(IMPORT_STATEMENT_TIMEOUT_MS)]);
       for (let i = 0; i < staged.length; i += STAGE_BATCH) {
         await stageBatch(tx, staged.slice(i, i + STAGE_BATCH), srid);
         onProgress({ phase: 'placing', done: Math.min(i + STAGE_BATCH, staged.length), total: staged.length });
       }
+      // The placing joins below probe the staged points through this index; a temporary table is
+      // never analysed by autovacuum, and the planner needs its size to choose them.
+      await tx.query(`CREATE INDEX ON import_stage USING gist (pt)`);
+      await tx.query(`ANALYZE import_stage`);
       await classify(tx, target, projected);
-      // A part (an island of a region given as its own feature) shares its region's outcome.
-      const decided = await tx.query<{ row_no: number; action: RowAction; reason: string | null; target_id: string | null }>(
-        `SELECT s.row_no, coalesce(f.action, s.action) AS action, coalesce(f.target_id, s.target_id) AS target_id,
-                CASE WHEN f.row_no IS NULL THEN s.reason ELSE 'a part of ' || f.key || ', merged into row ' || f.row_no END AS reason
-         FROM import_stage s LEFT JOIN import_stage f ON f.row_no = s.part_of`,
-      );
-      for (const d of decided) {
-        outcomes.push({ row: d.row_no, action: d.action, ...(d.target_id ? { id: d.target_id } : {}), ...(d.reason ? { reason: d.reason } : {}) });
-      }
-      outcomes.sort((a, b) => a.row - b.row);
-      const counts = { read, create: 0, update: 0, unchanged: 0, rejected: 0 };
-      for (const o of outcomes) counts[o.action]++;
+      const counts = { read, create: 0, update: 0, unchanged: 0, rejected: outcomes.length };
+      for (const c of await tx.query<{ action: RowAction; n: number }>(
+        `SELECT coalesce(f.action, s.action) AS action, count(*)::int AS n FROM import_stage s LEFT JOIN import_stage f ON f.row_no = s.part_of GROUP BY 1`,
+      )) counts[c.action] += c.n;
 
       const commit = options.mode === 'commit' && (counts.rejected === 0 || options.skipRejected === true);
+      const refused = options.mode === 'commit' && !commit;
       onProgress({ phase: 'writing', done: 0, total: counts.create + counts.update });
       const [batch] = await tx.query<{ id: number }>(
         `INSERT INTO import_batches (layer_id, file_name, file_sha256, format, source_crs, region_code, staff_id, actor,
@@ -167,25 +168,33 @@ export async function runImport(
         [target.layerId, options.fileName.slice(0, 255) || 'upload', sha256, source.format, describeCrs(crs),
           counts.create, counts.update, counts.unchanged, counts.rejected],
       );
-      // The rows of an import are audited once, by the batch row and this entry.
-      await tx.query(`SELECT set_config('atlas.import_batch', $1, true)`, [String(batch!.id)]);
-      await apply(tx, target, batch!.id);
-      await tx.query(
-        `INSERT INTO audit_log (staff_id, region_code, action, table_name, row_id, after, request_id, actor)
-         VALUES (nullif(current_setting('atlas.staff_id', true), '')::bigint, current_setting('atlas.scope'), 'import', $1, $2, $3,
-                 nullif(current_setting('atlas.request_id', true), ''), nullif(current_setting('atlas.actor', true), ''))`,
-        [target.table, String(batch!.id), JSON.stringify({ file_name: options.fileName, file_sha256: sha256, ...counts })],
-      );
-      await tx.query(`SELECT set_config('atlas.import_batch', '', true)`);
-      if (commit) {
-        // Ids of created rows are known only now.
-        const created = await tx.query<{ row_no: number; id: string }>(createdIdsSql(target), [batch!.id]);
-        const byRow = new Map(created.map((c) => [c.row_no, c.id]));
-        for (let i = 0; i < outcomes.length; i++) {
-          const o = outcomes[i]!;
-          if (o.action === 'create' && byRow.has(o.row)) outcomes[i] = { ...o, id: byRow.get(o.row)! };
-        }
+      // A dry run writes too (then rolls back), so the database's own checks speak in its report.
+      // A refused commit does not need to.
+      if (!refused) {
+        // The rows of an import are audited once, by the batch row and this entry.
+        await tx.query(`SELECT set_config('atlas.import_batch', $1, true)`, [String(batch!.id)]);
+        await apply(tx, target, batch!.id);
+        await tx.query(
+          `INSERT INTO audit_log (staff_id, region_code, action, table_name, row_id, after, request_id, actor)
+           VALUES (nullif(current_setting('atlas.staff_id', true), '')::bigint, current_setting('atlas.scope'), 'import', $1, $2, $3,
+                   nullif(current_setting('atlas.request_id', true), ''), nullif(current_setting('atlas.actor', true), ''))`,
+          [target.table, String(batch!.id), JSON.stringify({ file_name: options.fileName, file_sha256: sha256, ...counts })],
+        );
+        await tx.query(`SELECT set_config('atlas.import_batch', '', true)`);
       }
+      // A part (an island of a region given as its own feature) shares its region's outcome. The
+      // ids of created rows are reported only when they were committed.
+      const decided = await tx.query<{ row_no: number; action: RowAction; reason: string | null; target_id: string | null }>(
+        `SELECT s.row_no, coalesce(f.action, s.action) AS action,
+                CASE WHEN coalesce(f.action, s.action) = 'create' AND NOT $1 THEN NULL ELSE coalesce(f.target_id, s.target_id) END AS target_id,
+                CASE WHEN f.row_no IS NULL THEN s.reason ELSE 'a part of ' || f.key || ', merged into row ' || f.row_no END AS reason
+         FROM import_stage s LEFT JOIN import_stage f ON f.row_no = s.part_of`,
+        [commit],
+      );
+      for (const d of decided) {
+        outcomes.push({ row: d.row_no, action: d.action, ...(d.target_id ? { id: d.target_id } : {}), ...(d.reason ? { reason: d.reason } : {}) });
+      }
+      outcomes.sort((a, b) => a.row - b.row);
       report = {
         layer: target.layerId, mode: options.mode, fileName: options.fileName, sha256, format: source.format, sourceName: source.name,
         crs: describeCrs(crs), notes, counts, committed: commit, batchId: commit ? batch!.id : null, earlierImports, rows: outcomes,
@@ -311,10 +320,12 @@ async function stageBatch(tx: Queryable, rows: readonly StagedRow[], srid: numbe
   const raw = `CASE WHEN u.gj IS NULL THEN ST_SetSRID(ST_MakePoint(u.x, u.y), ${sourceSrid})
                     ELSE ST_SetSRID(ST_GeomFromGeoJSON(u.gj), ${sourceSrid}) END`;
   const geom = sourceSrid === 4326 ? raw : `ST_Transform(${raw}, 4326)`;
+  // `pt` is where the row is placed: the point itself, or a point surely inside a shape.
   await tx.query(
-    `INSERT INTO import_stage (row_no, key, props, geom)
-     SELECT u.r, u.k, u.p::jsonb, ${geom}
-     FROM unnest($1::int[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[]) AS u (r, k, p, x, y, gj)`,
+    `INSERT INTO import_stage (row_no, key, props, geom, pt)
+     SELECT g.r, g.k, g.p, g.geom, CASE WHEN g.point THEN g.geom ELSE ST_PointOnSurface(g.geom) END
+     FROM (SELECT u.r, u.k, u.p::jsonb AS p, u.gj IS NULL AS point, ${geom} AS geom
+           FROM unnest($1::int[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[]) AS u (r, k, p, x, y, gj)) g`,
     [rows.map((r) => r.row), rows.map((r) => r.key), rows.map((r) => r.props), rows.map((r) => r.x), rows.map((r) => r.y), rows.map((r) => r.geojson)],
   );
 }
@@ -341,6 +352,24 @@ const geomExpr = (target: ImportTarget) => (target.layerId === 'regions' ? 'ST_M
 
 const reject = (where: string, reason: string) =>
   `UPDATE import_stage s SET action = 'rejected', reason = ${reason} WHERE s.action IS NULL AND (${where})`;
+
+/**
+ * Sets `column` of every undecided staged row to the code of the polygon of `source` (alias p)
+ * that covers its point, the lowest code where several do (a point on a shared edge). One join:
+ * for each polygon the staged points in its box come from the GiST index on `pt`, and PostGIS
+ * tests them against the polygon prepared once (a correlated lookup per row took minutes for a
+ * million rows).
+ */
+async function place(tx: Queryable, column: string, source: string, condition: string): Promise<void> {
+  await tx.query(
+    `UPDATE import_stage s SET ${ident(column)} = m.code
+     FROM (SELECT s2.row_no, min(p.code) AS code
+           FROM ${source} JOIN import_stage s2 ON ST_Covers(p.geom, s2.pt)
+           WHERE s2.action IS NULL AND ${condition}
+           GROUP BY s2.row_no) m
+     WHERE s.row_no = m.row_no`,
+  );
+}
 
 /** Decides each staged row: rejected (and why), unchanged, update or create. */
 async function classify(tx: Queryable, target: ImportTarget, projected: boolean): Promise<void> {
@@ -369,28 +398,12 @@ async function classify(tx: Queryable, target: ImportTarget, projected: boolean)
       `'parent region ' || (s.props->>'parent_code') || ' does not exist (nor is it in this file)'`,
     ));
   } else {
-    await tx.query(
-      `UPDATE import_stage s SET village_code = (
-         SELECT r.code FROM regions r
-         WHERE r.level = 'village' AND atlas_in_scope(r.code) AND ST_Covers(r.geom, ST_PointOnSurface(s.geom))
-         ORDER BY r.code LIMIT 1)
-       WHERE s.action IS NULL`,
-    );
+    await place(tx, 'village_code', `regions p`, `p.level = 'village' AND atlas_in_scope(p.code)`);
     await tx.query(reject(`s.village_code IS NULL`, `'outside your region: no village of yours contains it'`));
     if (target.placeColumns.includes('natural_village_code')) {
-      await tx.query(
-        `UPDATE import_stage s SET natural_village_code = (
-           SELECT n.code FROM regions n WHERE n.parent_code = s.village_code AND n.level = 'natural_village'
-             AND ST_Covers(n.geom, ST_PointOnSurface(s.geom)) ORDER BY n.code LIMIT 1)
-         WHERE s.action IS NULL`,
-      );
+      await place(tx, 'natural_village_code', `regions p`, `p.level = 'natural_village' AND p.parent_code = s2.village_code`);
     }
-    await tx.query(
-      `UPDATE import_stage s SET grid_code = (
-         SELECT g.code FROM current_grids g WHERE g.village_code = s.village_code AND ST_Covers(g.geom, ST_PointOnSurface(s.geom))
-         ORDER BY g.code LIMIT 1)
-       WHERE s.action IS NULL`,
-    );
+    await place(tx, 'grid_code', `current_grids p`, `p.village_code = s2.village_code`);
   }
   if (target.layerId === 'incidents') {
     for (const c of ['category', 'subcategory']) {
@@ -447,20 +460,28 @@ async function apply(tx: Queryable, target: ImportTarget, batchId: number): Prom
   const values = [...columns.map((c) => valueExpr(target, c)), ...Object.values(extra), geomExpr(target)];
   // Parents before children (regions), then in file order.
   const order = target.layerId === 'regions' ? 'length(s.key), s.key, s.row_no' : 's.row_no';
-  const insert = `INSERT INTO ${table} (${names.map(ident).join(', ')})
-                  SELECT ${values.join(', ')} FROM import_stage s WHERE s.action = 'create' ORDER BY ${order}`;
-  await tx.query(insert);
+  // The new rows' ids go back into the stage in the same statement (matched on the key), so the
+  // report and the flow steps need no search of the whole table afterwards.
+  const idColumn = target.layerId === 'regions' ? 'code' : 'id';
+  const match = target.identity.kind === 'column'
+    ? `s.key = ins.${ident(target.identity.column)}`
+    : `s.village_code = ins.village_code AND s.key = ins.source_key`;
+  const returning = target.identity.kind === 'column' ? ident(target.identity.column) : 'village_code, source_key';
+  await tx.query(
+    `WITH ins AS (INSERT INTO ${table} (${names.map(ident).join(', ')})
+                  SELECT ${values.join(', ')} FROM import_stage s WHERE s.action = 'create' ORDER BY ${order}
+                  RETURNING ${ident(idColumn)} AS new_id, ${returning})
+     UPDATE import_stage s SET target_id = ins.new_id::text FROM ins WHERE s.action = 'create' AND ${match}`,
+  );
   if (target.layerId === 'incidents') {
-    // An imported incident enters the flow like a reported one: a first 'report' step. (A separate
-    // statement: the steps' policy must see the new incidents, which a CTE in one statement hides.)
+    // An imported incident enters the flow like a reported one: a first 'report' step.
     await tx.query(
       `INSERT INTO incident_flow_steps (incident_id, county_code, seq, flow_level, action, status_after, at, actor_id)
-       SELECT i.id, i.county_code, 1, 'grid', 'report', 'reported', i.reported_at, nullif(current_setting('atlas.staff_id', true), '')::bigint
-       FROM incidents i WHERE i.import_batch_id = $1 AND NOT EXISTS (SELECT 1 FROM incident_flow_steps f WHERE f.incident_id = i.id)`,
-      [batchId],
+       SELECT s.target_id::bigint, left(s.village_code, 6), 1, 'grid', 'report', 'reported', ${valueExpr(target, 'reported_at')},
+              nullif(current_setting('atlas.staff_id', true), '')::bigint
+       FROM import_stage s WHERE s.action = 'create'`,
     );
   }
-  const idColumn = target.layerId === 'regions' ? 'code' : 'id';
   // An update keeps the record's key (it is how it was found).
   const sets = names
     .map((n, i) => [n, values[i]!] as const)
@@ -470,15 +491,4 @@ async function apply(tx: Queryable, target: ImportTarget, batchId: number): Prom
   await tx.query(
     `UPDATE ${table} t SET ${sets.join(', ')} FROM import_stage s WHERE s.action = 'update' AND t.${idColumn}::text = s.target_id`,
   );
-}
-
-function createdIdsSql(target: ImportTarget): string {
-  if (target.layerId === 'regions') {
-    return `SELECT s.row_no, s.key AS id FROM import_stage s WHERE s.action = 'create' AND $1::bigint IS NOT NULL`;
-  }
-  const match = target.identity.kind === 'column'
-    ? `t.${ident(target.identity.column)} = s.key`
-    : `t.village_code = s.village_code AND t.source_key = s.key`;
-  return `SELECT s.row_no, t.id::text AS id FROM import_stage s JOIN ${ident(target.table)} t ON ${match}
-          WHERE s.action = 'create' AND t.import_batch_id = $1`;
 }
