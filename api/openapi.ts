@@ -202,6 +202,7 @@ export function buildOpenApiDocument() {
               properties: {
                 kind: { type: 'string', enum: ['pglite', 'postgres'] }, version: { type: 'string' },
                 postgis: { type: 'string' }, geos: { type: 'string' }, mvt: { type: 'boolean' },
+                spatialIndexUnderRls: { type: 'boolean', description: 'Spatial filters use the GiST index under row-level security' },
               },
             },
             demo: { type: 'object', nullable: true, properties: { seed: { type: 'integer' }, scale: { type: 'number' } } },

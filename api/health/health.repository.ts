@@ -7,7 +7,11 @@ import type { Db } from '../db/types.js';
  */
 export interface HealthReport {
   status: 'ok';
-  database: { kind: Db['kind']; version: string; postgis: string; geos: string; mvt: boolean };
+  database: {
+    kind: Db['kind']; version: string; postgis: string; geos: string; mvt: boolean;
+    /** Spatial filters can use the GiST index under row-level security (migration 0006). */
+    spatialIndexUnderRls: boolean;
+  };
   /** The demo's seed and scale when the demo county is loaded, else null. */
   demo: { seed: number; scale: number } | null;
 }
@@ -15,6 +19,9 @@ export interface HealthReport {
 export async function buildHealthReport(db: Db): Promise<HealthReport> {
   const [demo] = await db.query<{ seed: number | null; scale: number | null }>(
     `SELECT (value ->> 'seed')::int AS seed, (value ->> 'scale')::float8 AS scale FROM app_meta WHERE key = 'demo'`,
+  );
+  const [leakproof] = await db.query<{ ok: boolean }>(
+    `SELECT proleakproof AS ok FROM pg_proc WHERE oid = 'geometry_overlaps(geometry, geometry)'::regprocedure`,
   );
   return {
     status: 'ok',
@@ -24,6 +31,7 @@ export async function buildHealthReport(db: Db): Promise<HealthReport> {
       postgis: db.capabilities.postgisVersion,
       geos: db.capabilities.geosVersion,
       mvt: db.capabilities.mvt,
+      spatialIndexUnderRls: leakproof?.ok ?? false,
     },
     demo: demo && demo.seed !== null ? { seed: demo.seed, scale: demo.scale ?? 1 } : null,
   };

@@ -5,6 +5,7 @@ import { createApp } from '../../api/app.js';
 import { createLogger } from '../../api/logger.js';
 import { LAYERS, LAYER_IDS } from '../../geo/layers.js';
 import { describeEachDatabase } from '../support/databases.js';
+import { withScope } from '../../api/db/scope.js';
 
 const quiet = createLogger('error', () => undefined);
 
@@ -30,6 +31,21 @@ describeEachDatabase('HTTP API', ({ db, owner, engine }) => {
     expect(body.database.mvt).toBe(engine === 'postgres');
     expect(body.demo.seed).toBe(20261123);
     expect(body.counts).toBeUndefined();
+    // The test databases are migrated by a superuser: 0006 marks && leakproof.
+    expect(body.database.spatialIndexUnderRls).toBe(true);
+  });
+
+  it('a bbox filter under the region policy uses the geometry index (&& is leakproof, migration 0006)', async () => {
+    const [county] = await owner().query<{ code: string }>(`SELECT left(code, 6) AS code FROM regions WHERE level = 'county'`);
+    const [p] = await owner().query<{ x: number; y: number }>(`SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM incidents ORDER BY id LIMIT 1`);
+    const plan = await withScope(db(), { dbRole: 'atlas_app', scope: county!.code, staffId: null, actor: 'test', requestId: 'test' }, (tx) =>
+      tx.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT count(*) FROM incidents t WHERE t.geom && ST_MakeEnvelope($1 - 0.001, $2 - 0.001, $1 + 0.001, $2 + 0.001, 4326)`,
+        [p!.x, p!.y],
+      ));
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toContain('incidents_geom_gix');
+    expect(text).toMatch(/atlas\.scope/); // and the policy still applies
   });
 
   it('GET /api/summary gives the county figures to a county-wide caller', async () => {
