@@ -151,6 +151,8 @@ export async function runImport(
       await tx.query(`CREATE INDEX ON import_stage USING gist (pt)`);
       await tx.query(`ANALYZE import_stage`);
       await classify(tx, target, projected);
+      // Statistics of the decided stage (the first ANALYZE saw no actions yet) for the writes.
+      await tx.query(`ANALYZE import_stage`);
       const counts = { read, create: 0, update: 0, unchanged: 0, rejected: outcomes.length };
       for (const c of await tx.query<{ action: RowAction; n: number }>(
         `SELECT coalesce(f.action, s.action) AS action, count(*)::int AS n FROM import_stage s LEFT JOIN import_stage f ON f.row_no = s.part_of GROUP BY 1`,
@@ -460,18 +462,22 @@ async function apply(tx: Queryable, target: ImportTarget, batchId: number): Prom
   const values = [...columns.map((c) => valueExpr(target, c)), ...Object.values(extra), geomExpr(target)];
   // Parents before children (regions), then in file order.
   const order = target.layerId === 'regions' ? 'length(s.key), s.key, s.row_no' : 's.row_no';
-  // The new rows' ids go back into the stage in the same statement (matched on the key), so the
-  // report and the flow steps need no search of the whole table afterwards.
+  // The new rows' ids are drawn from the table's sequence first and inserted with the rows, so the
+  // report and the flow steps know them without searching the table afterwards (and the planner
+  // never has to guess how many rows an INSERT returned).
   const idColumn = target.layerId === 'regions' ? 'code' : 'id';
-  const match = target.identity.kind === 'column'
-    ? `s.key = ins.${ident(target.identity.column)}`
-    : `s.village_code = ins.village_code AND s.key = ins.source_key`;
-  const returning = target.identity.kind === 'column' ? ident(target.identity.column) : 'village_code, source_key';
+  if (idColumn === 'id') {
+    await tx.query(
+      `UPDATE import_stage SET target_id = nextval(pg_get_serial_sequence($1, 'id'))::text WHERE action = 'create'`, [target.table],
+    );
+    names.unshift('id');
+    values.unshift('s.target_id::bigint');
+  } else {
+    await tx.query(`UPDATE import_stage SET target_id = key WHERE action = 'create'`);
+  }
   await tx.query(
-    `WITH ins AS (INSERT INTO ${table} (${names.map(ident).join(', ')})
-                  SELECT ${values.join(', ')} FROM import_stage s WHERE s.action = 'create' ORDER BY ${order}
-                  RETURNING ${ident(idColumn)} AS new_id, ${returning})
-     UPDATE import_stage s SET target_id = ins.new_id::text FROM ins WHERE s.action = 'create' AND ${match}`,
+    `INSERT INTO ${table} (${names.map(ident).join(', ')})
+     SELECT ${values.join(', ')} FROM import_stage s WHERE s.action = 'create' ORDER BY ${order}`,
   );
   if (target.layerId === 'incidents') {
     // An imported incident enters the flow like a reported one: a first 'report' step.
@@ -485,10 +491,11 @@ async function apply(tx: Queryable, target: ImportTarget, batchId: number): Prom
   // An update keeps the record's key (it is how it was found).
   const sets = names
     .map((n, i) => [n, values[i]!] as const)
-    .filter(([n]) => n !== 'source_key')
+    .filter(([n]) => n !== 'source_key' && n !== 'id')
     .map(([n, v]) => `${ident(n)} = ${v}`);
   sets.push('row_version = t.row_version + 1');
   await tx.query(
-    `UPDATE ${table} t SET ${sets.join(', ')} FROM import_stage s WHERE s.action = 'update' AND t.${idColumn}::text = s.target_id`,
+    `UPDATE ${table} t SET ${sets.join(', ')} FROM import_stage s
+     WHERE s.action = 'update' AND t.${ident(idColumn)} = s.target_id${idColumn === 'id' ? '::bigint' : ''}`,
   );
 }
