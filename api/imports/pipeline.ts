@@ -400,12 +400,20 @@ async function classify(tx: Queryable, target: ImportTarget, projected: boolean)
       `'parent region ' || (s.props->>'parent_code') || ' does not exist (nor is it in this file)'`,
     ));
   } else {
-    await place(tx, 'village_code', `regions p`, `p.level = 'village' AND atlas_in_scope(p.code)`);
+    // Village and grid in one pass over the stage (each pass rewrites every staged row).
+    await tx.query(
+      `UPDATE import_stage s SET village_code = m.village, grid_code = m.grid
+       FROM (SELECT s2.row_no, min(v.code) AS village, min(g.code) AS grid
+             FROM regions v JOIN import_stage s2 ON ST_Covers(v.geom, s2.pt)
+             LEFT JOIN current_grids g ON g.village_code = v.code AND ST_Covers(g.geom, s2.pt)
+             WHERE s2.action IS NULL AND v.level = 'village' AND atlas_in_scope(v.code)
+             GROUP BY s2.row_no) m
+       WHERE s.row_no = m.row_no`,
+    );
     await tx.query(reject(`s.village_code IS NULL`, `'outside your region: no village of yours contains it'`));
     if (target.placeColumns.includes('natural_village_code')) {
       await place(tx, 'natural_village_code', `regions p`, `p.level = 'natural_village' AND p.parent_code = s2.village_code`);
     }
-    await place(tx, 'grid_code', `current_grids p`, `p.village_code = s2.village_code`);
   }
   if (target.layerId === 'incidents') {
     for (const c of ['category', 'subcategory']) {
@@ -436,7 +444,16 @@ async function classify(tx: Queryable, target: ImportTarget, projected: boolean)
     `UPDATE import_stage s SET target_id = t.${idColumn}::text, action = CASE WHEN ${same} THEN 'unchanged' ELSE 'update' END
      FROM ${table} t WHERE s.action IS NULL AND ${match}`,
   );
-  await tx.query(`UPDATE import_stage SET action = 'create' WHERE action IS NULL`);
+  // What is left is new. Its ids are drawn from the table's sequence now, in the same pass, so the
+  // INSERT writes them and the report and flow steps know them without searching the table.
+  if (target.layerId === 'regions') {
+    await tx.query(`UPDATE import_stage SET action = 'create', target_id = key WHERE action IS NULL`);
+  } else {
+    await tx.query(
+      `UPDATE import_stage SET action = 'create', target_id = nextval(pg_get_serial_sequence($1, 'id'))::text WHERE action IS NULL`,
+      [target.table],
+    );
+  }
 }
 
 /** Writes the created and updated rows (both modes: a dry run rolls back afterwards). */
@@ -462,18 +479,11 @@ async function apply(tx: Queryable, target: ImportTarget, batchId: number): Prom
   const values = [...columns.map((c) => valueExpr(target, c)), ...Object.values(extra), geomExpr(target)];
   // Parents before children (regions), then in file order.
   const order = target.layerId === 'regions' ? 'length(s.key), s.key, s.row_no' : 's.row_no';
-  // The new rows' ids are drawn from the table's sequence first and inserted with the rows, so the
-  // report and the flow steps know them without searching the table afterwards (and the planner
-  // never has to guess how many rows an INSERT returned).
+  // The new rows' ids were drawn when they were decided (classify): they are written with the rows.
   const idColumn = target.layerId === 'regions' ? 'code' : 'id';
   if (idColumn === 'id') {
-    await tx.query(
-      `UPDATE import_stage SET target_id = nextval(pg_get_serial_sequence($1, 'id'))::text WHERE action = 'create'`, [target.table],
-    );
     names.unshift('id');
     values.unshift('s.target_id::bigint');
-  } else {
-    await tx.query(`UPDATE import_stage SET target_id = key WHERE action = 'create'`);
   }
   await tx.query(
     `INSERT INTO ${table} (${names.map(ident).join(', ')})
