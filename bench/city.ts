@@ -6,6 +6,10 @@
  * rights. Not a benchmark itself.
  */
 import { spawnSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from '../api/app.js';
+import { createLogger } from '../api/logger.js';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { migrate } from '../api/db/migrate.js';
@@ -155,4 +159,13 @@ export function revision(): string {
 /** Machine and code notes for the output. */
 export function machine(): string {
   return `commit ${revision()}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+}
+
+/** The app on the city's database, in this process and over a real socket on 127.0.0.1. */
+export async function serveCity(city: { db: Db }) {
+  const app = createApp({ db: city.db, log: createLogger('warn'), webDist: null });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  return { app, server, port: (server.address() as AddressInfo).port };
 }

@@ -19,16 +19,12 @@
  *
  * Run: `npx tsx bench/items-stream.ts [--scale 10] [--reps 15] [--warmup 2] [--export-reps 5]`.
  */
-import { serve } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../api/app.js';
 import { findTokenPrincipal } from '../api/auth/principal.js';
 import { withScope } from '../api/db/scope.js';
-import { createLogger } from '../api/logger.js';
 import { findItems } from '../api/ogc/items.js';
 import { EXPORT_PAGE, selectionPages, type PageReader } from '../api/exports/export.js';
 import { LAYERS } from '../geo/layers.js';
-import { benchArgs, log, machine, median, openCity, recorder } from './city.js';
+import { benchArgs, log, machine, median, openCity, recorder, serveCity } from './city.js';
 
 const args = benchArgs({
   reps: { type: 'string', default: '15' }, warmup: { type: 'string', default: '2' }, 'export-reps': { type: 'string', default: '5' },
@@ -40,11 +36,7 @@ const exportReps = Number(args['export-reps']);
 const limit = Number(args.limit);
 
 const city = await openCity(args.scale);
-const app = createApp({ db: city.db, log: createLogger('warn'), webDist: null });
-const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-  const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-});
-const port = (server.address() as AddressInfo).port;
+const { app, server, port } = await serveCity(city);
 const headers = { authorization: `Bearer ${city.token}` };
 
 type Side = 'api' | 'http' | 'sql' | 'stmts' | 'owner';

@@ -18,17 +18,13 @@
  *
  * Run: `npx tsx bench/tiles.ts [--scale 10] [--reps 9] [--warmup 2]`.
  */
-import { serve } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../api/app.js';
 import { withScope } from '../api/db/scope.js';
-import { createLogger } from '../api/logger.js';
 import { layerVersion, renderTile } from '../api/tiles/tiles.js';
 import { findTokenPrincipal } from '../api/auth/principal.js';
 import type { LayerId } from '../geo/layers.js';
 import type { TileAddress } from '../geo/tiles.js';
 import { decodeTile, tileOf } from '../tests/support/tiles.js';
-import { benchArgs, log, machine, median, openCity, recorder } from './city.js';
+import { benchArgs, log, machine, median, openCity, recorder, serveCity } from './city.js';
 
 const args = benchArgs({ reps: { type: 'string', default: '9' }, warmup: { type: 'string', default: '2' } });
 const reps = Number(args.reps);
@@ -37,11 +33,7 @@ const LAYERS_UNDER_TEST: LayerId[] = ['grids', 'cameras', 'incidents'];
 const ZOOMS = [10, 11, 12, 13, 14, 15, 16];
 
 const city = await openCity(args.scale);
-const app = createApp({ db: city.db, log: createLogger('warn'), webDist: null });
-const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-  const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-});
-const port = (server.address() as AddressInfo).port;
+const { app, server, port } = await serveCity(city);
 const headers = { authorization: `Bearer ${city.token}` };
 
 try {
