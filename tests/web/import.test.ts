@@ -12,6 +12,7 @@ import { accountFor, pickTestRegions, TEST_PASSWORD, type TestRegions } from '..
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailability } from '../support/chromium.js';
 import { openPgliteFromTemplate } from '../support/demo-template.js';
 import { reportMissing } from '../support/environment.js';
+import { openContext, type PageLog } from '../support/browser-page.js';
 
 const ARTIFACTS = join(process.cwd(), 'tests', 'artifacts');
 const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
@@ -29,17 +30,6 @@ const PLACES = [
 const availability = chromiumAvailability();
 const mustFail = reportMissing('browser tests', availability);
 
-interface PageLog {
-  requests: string[];
-  consoleErrors: string[];
-  cspViolations: string[];
-}
-
-/** The sign-in page asks /api/auth/me first, which answers 401 before anyone has signed in. */
-function isExpected401(text: string, url: string): boolean {
-  return /status of 401/.test(text) && /\/api\/auth\/(me|login)$/.test(new URL(url, 'http://x').pathname);
-}
-
 const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
 
 describe.skipIf(!availability.available && !mustFail)('the import dialog in a browser (chromium)', () => {
@@ -50,7 +40,7 @@ describe.skipIf(!availability.available && !mustFail)('the import dialog in a br
   let page: Page;
   let origin = '';
   let regions: TestRegions;
-  const log: PageLog = { requests: [], consoleErrors: [], cspViolations: [] };
+  let log: PageLog;
   let file = '';
   /** Posts to /api/imports as the browser sent them. */
   const uploads: { url: string; headers: Record<string, string> }[] = [];
@@ -86,24 +76,10 @@ describe.skipIf(!availability.available && !mustFail)('the import dialog in a br
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' });
-    await context.exposeBinding('__reportCspViolation', (_source, text: string) => log.cspViolations.push(text));
-    await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        (window as any).__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
-      });
-    });
-    page = await context.newPage();
+    ({ context, page, log } = await openContext(browser));
     page.on('request', (r) => {
-      log.requests.push(r.url());
       if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/imports') uploads.push({ url: r.url(), headers: r.headers() });
     });
-    page.on('console', (m) => {
-      const text = m.text();
-      if (/Content Security Policy|Refused to/i.test(text)) log.cspViolations.push(text);
-      if (m.type() === 'error' && !isExpected401(text, m.location().url)) log.consoleErrors.push(`${text} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => log.consoleErrors.push(String(e)));
     mkdirSync(ARTIFACTS, { recursive: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
