@@ -157,8 +157,10 @@ export function revision(): string {
 }
 
 /** Machine and code notes for the output. */
+const startRevision = revision();
 export function machine(): string {
-  return `commit ${revision()}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  const now = revision();
+  return `commit ${startRevision}${now === startRevision ? '' : ` (HEAD moved to ${now} during the run)`}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 }
 
 /** The app on the city's database, in this process and over a real socket on 127.0.0.1. */
