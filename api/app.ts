@@ -21,6 +21,7 @@ import { exportRoutes } from './routes/export.js';
 import { buildHealthReport } from './health/health.repository.js';
 import type { Logger } from './logger.js';
 import { importRoutes } from './routes/imports.js';
+import { DEFAULT_IMPORT_LIMITS } from '../geo/import/types.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { unavailableResponse } from './status-page.js';
 import { findRegionTree } from './regions/region.repository.js';
@@ -61,7 +62,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * The whole HTTP surface. Tests call `app.request(path)` without a socket.
  * Content-Security-Policy keeps the client on its own origin: the product must work offline.
  */
-export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = {}, maxBodyBytes = 1024 * 1024, importMaxBytes = 256 * 1024 * 1024 }: AppOptions) {
+export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = {}, maxBodyBytes = 1024 * 1024, importMaxBytes = DEFAULT_IMPORT_LIMITS.maxBytes }: AppOptions) {
   const app = new Hono<AppEnv>();
   const settings: AuthSettings = { idleMinutes: auth.idleMinutes ?? 30, absoluteHours: auth.absoluteHours ?? 12 };
   const throttle = auth.throttle ?? new LoginThrottle();

@@ -1,3 +1,4 @@
+import { DEFAULT_IMPORT_LIMITS } from '../geo/import/types.js';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -33,7 +34,7 @@ const envSchema = z.object({
   /** Largest request body accepted on API routes, in bytes (chunked bodies are counted too). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(1024 * 1024),
   /** Largest file one import takes, in bytes (also the most an archive may unpack to). */
-  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 * 1024 * 1024).default(DEFAULT_IMPORT_LIMITS.maxBytes),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -18,7 +18,10 @@ export interface RequestScope {
 
 // One round trip. set_config(…, true) is transaction-local: a pooled connection never carries one
 // request's scope into the next. 'role' is SET LOCAL ROLE, which PGlite's superuser needs for RLS.
-const SCOPE_SQL = `SELECT set_config('role', $1, true), set_config('atlas.scope', $2, true),
+// JIT off: request statements are short, and JIT compiled every large tile query anew (a city's
+// z10 incidents tile: 1,407 ms with JIT, 787 ms without; bench/README.md). A per-role setting
+// would not apply: the role is switched with SET ROLE, not logged in as.
+const SCOPE_SQL = `SELECT set_config('role', $1, true), set_config('jit', 'off', true), set_config('atlas.scope', $2, true),
   set_config('atlas.staff_id', $3, true), set_config('atlas.actor', $4, true), set_config('atlas.request_id', $5, true)`;
 
 /** Applies `scope` to an open transaction. */

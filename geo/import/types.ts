@@ -68,7 +68,8 @@ export interface ImportLimits {
 }
 
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
-  maxBytes: 512 * 1024 * 1024,
+  /** Also the API's default IMPORT_MAX_BYTES (api/config.ts): one default for both. */
+  maxBytes: 256 * 1024 * 1024,
   maxArchiveEntries: 64,
   maxCompressionRatio: 200,
   maxRows: 2_000_000,
