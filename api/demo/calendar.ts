@@ -3,9 +3,10 @@
  * arithmetic live in `geo/` (shared with the API's deadline analytics); re-exported here for the
  * generator's modules.
  */
-import { addDays, isoWeekday, localDate, SHANGHAI_OFFSET_MS } from '../../geo/local-time.js';
+import { addDays } from '../../geo/local-time.js';
 
 export { SHANGHAI_OFFSET_MS, DAY_MS, localDate, localHour, isoWeekday, localToUtcMs, addDays } from '../../geo/local-time.js';
+export { WorkCalendar } from '../../geo/working-days.js';
 
 export interface CalendarDay {
   day: string;
@@ -84,40 +85,4 @@ export function holidayCalendar(years: readonly number[]): CalendarDay[] {
     }
   }
   return [...rows.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-}
-
-/** Working-day arithmetic over the calendar exceptions (weekends off unless swapped). */
-export class WorkCalendar {
-  private readonly exceptions: Map<string, boolean>;
-
-  constructor(days: readonly CalendarDay[]) {
-    this.exceptions = new Map(days.map((d) => [d.day, d.is_workday]));
-  }
-
-  isWorkday(date: string): boolean {
-    const exception = this.exceptions.get(date);
-    if (exception !== undefined) return exception;
-    return isoWeekday(date) <= 5;
-  }
-
-  /** True on a public holiday (not on an ordinary weekend). */
-  isHoliday(date: string): boolean {
-    return this.exceptions.get(date) === false;
-  }
-
-  /**
-   * The instant `n` working days after `ms`, at the same local time of day. Counting starts with
-   * the next local day, so a matter reported on Friday evening with a 1-working-day deadline is due
-   * on Monday evening (or later if Monday is a holiday).
-   */
-  addWorkingDays(ms: number, n: number): number {
-    let date = localDate(ms);
-    const timeOfDay = ms + SHANGHAI_OFFSET_MS - new Date(`${date}T00:00:00Z`).getTime();
-    let counted = 0;
-    while (counted < n) {
-      date = addDays(date, 1);
-      if (this.isWorkday(date)) counted++;
-    }
-    return new Date(`${date}T00:00:00Z`).getTime() + timeOfDay - SHANGHAI_OFFSET_MS;
-  }
 }

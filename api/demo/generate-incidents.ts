@@ -14,6 +14,7 @@ import {
   INCIDENT_CATEGORIES, type FlowLevel, type IncidentCategory, type IncidentLevel, type IncidentSource,
   type IncidentStatus, type KeyPlaceType, type MediationOutcome, type MediatorKind, type WarningColour,
 } from '../../geo/layers.js';
+import { deadlineAfterStep } from '../../geo/flow-deadline.js';
 import { DAY_MS, type WorkCalendar, localDate, localToUtcMs } from './calendar.js';
 import { COUNTY_CODE, COUNTY_NAME, type World } from './generate-regions.js';
 import type { Located, Sampler } from './generate-points.js';
@@ -348,8 +349,9 @@ interface StepDraft {
 /**
  * The whole life of an incident, even the part after `now` (the caller cuts it there, which is what
  * leaves recent incidents open at whatever level they had reached). Deadlines follow the three-level
- * rule: the grid handles within 1 working day; the village accepts within 2 and answers within 5;
- * the township's electronic dispatch carries a 3-day deadline; the county answers within 10.
+ * rule (geo/flow-deadline.ts): the grid handles within 1 working day; the village accepts within 2
+ * and answers within 5; the township's electronic dispatch carries a 3-day deadline; the county
+ * answers within 10.
  *
  * A step's `deadline` is the deadline in force after it: the steps that open a period (report,
  * escalate, dispatch, the village's and county's accept) set a new one, the steps within the period
@@ -373,46 +375,53 @@ function buildFlow(rng: Rng, cal: WorkCalendar, d: Draft, reported: number, inst
 
   const steps: StepDraft[] = [];
   let t = reported;
-  const gridDeadline = cal.addWorkingDays(reported, 1);
-  steps.push({ level: 'grid', action: 'report', status: 'reported', at: t, deadline: gridDeadline, note: null });
+  // The deadline rules are geo/flow-deadline.ts (shared with the API): each step's deadline follows
+  // from the one before it, the step, and when the matter arrived at the step's level.
+  let deadline: number | null = null;
+  let arrivedAt = reported;
+  const push = (level: FlowLevel, action: FlowAction, status: IncidentStatus, note: string | null): void => {
+    if (action === 'escalate') arrivedAt = t;
+    deadline = deadlineAfterStep(deadline, { level, action, atMs: t, arrivedAtMs: arrivedAt }, cal);
+    steps.push({ level, action, status, at: t, deadline, note });
+  };
+  push('grid', 'report', 'reported', null);
   t += hours(0.8);
-  steps.push({ level: 'grid', action: 'accept', status: 'accepted', at: t, deadline: gridDeadline, note: null });
+  push('grid', 'accept', 'accepted', null);
   if (path === 'grid') {
     t += hours(0.5);
-    steps.push({ level: 'grid', action: 'handle', status: 'in_progress', at: t, deadline: gridDeadline, note: null });
+    push('grid', 'handle', 'in_progress', null);
     t += hours(5, 0.9);
-    steps.push({ level: 'grid', action: 'resolve', status: 'resolved', at: t, deadline: null, note: '网格内就地办结' });
+    push('grid', 'resolve', 'resolved', '网格内就地办结');
   } else {
     t += hours(6);
-    steps.push({ level: 'village', action: 'escalate', status: 'escalated', at: t, deadline: cal.addWorkingDays(t, 2), note: '超出网格处置能力，上报村（社区）' });
-    const answerBy = cal.addWorkingDays(t, 5);
+    push('village', 'escalate', 'escalated', '超出网格处置能力，上报村（社区）');
     t += hours(14, 0.9);
-    steps.push({ level: 'village', action: 'accept', status: 'accepted', at: t, deadline: answerBy, note: null });
+    push('village', 'accept', 'accepted', null);
     t += hours(4);
-    steps.push({ level: 'village', action: 'handle', status: 'in_progress', at: t, deadline: answerBy, note: null });
+    push('village', 'handle', 'in_progress', null);
     if (path === 'village') {
       t += hours(40, 0.9);
-      steps.push({ level: 'village', action: 'resolve', status: 'resolved', at: t, deadline: null, note: '村（社区）调处办结' });
+      push('village', 'resolve', 'resolved', '村（社区）调处办结');
     } else {
       t += hours(30);
-      steps.push({ level: 'township', action: 'escalate', status: 'escalated', at: t, deadline: cal.addWorkingDays(t, 1), note: '提交乡镇（街道）综治中心' });
+      push('township', 'escalate', 'escalated', '提交乡镇（街道）综治中心');
       t += hours(5);
-      steps.push({ level: 'township', action: 'dispatch', status: 'in_progress', at: t, deadline: t + 3 * DAY_MS, note: '电子派单至职能部门' });
+      push('township', 'dispatch', 'in_progress', '电子派单至职能部门');
       if (path === 'township') {
         t += hours(60 * slow, 0.9);
-        steps.push({ level: 'township', action: 'resolve', status: 'resolved', at: t, deadline: null, note: '乡镇（街道）协调办结' });
+        push('township', 'resolve', 'resolved', '乡镇（街道）协调办结');
       } else {
         t += hours(48);
-        steps.push({ level: 'county', action: 'escalate', status: 'escalated', at: t, deadline: cal.addWorkingDays(t, 2), note: '提请县级部门协调' });
+        push('county', 'escalate', 'escalated', '提请县级部门协调');
         t += hours(20);
-        steps.push({ level: 'county', action: 'accept', status: 'accepted', at: t, deadline: cal.addWorkingDays(t, 10), note: null });
+        push('county', 'accept', 'accepted', null);
         t += hours(240 * slow, 0.9);
-        steps.push({ level: 'county', action: 'resolve', status: 'resolved', at: t, deadline: null, note: '县级协调办结' });
+        push('county', 'resolve', 'resolved', '县级协调办结');
       }
     }
   }
   t += hours(20, 0.9);
-  steps.push({ level: steps[steps.length - 1]!.level, action: 'close', status: 'closed', at: t, deadline: null, note: null });
+  push(steps[steps.length - 1]!.level, 'close', 'closed', null);
   return steps;
 }
 

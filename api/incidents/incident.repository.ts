@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { nextFlowState, USER_FLOW_ACTIONS, type UserFlowAction } from '../../geo/incident-flow.js';
+import { deadlineAfterStep, deadlineLookaheadDays, flowDeadlines } from '../../geo/flow-deadline.js';
+import { nextFlowState, USER_FLOW_ACTIONS, type FlowAction, type UserFlowAction } from '../../geo/incident-flow.js';
 import { INCIDENT_LEVELS, INCIDENT_SOURCES, type FlowLevel, type IncidentStatus } from '../../geo/layers.js';
+import { localDate } from '../../geo/local-time.js';
+import { WorkCalendar, type CalendarException } from '../../geo/working-days.js';
 import type { Queryable } from '../db/types.js';
 import { ApiError } from '../errors.js';
 import { guardFreeText } from '../privacy.js';
@@ -85,6 +88,27 @@ export async function findIncident(tx: Queryable, id: number): Promise<IncidentD
   return row ?? null;
 }
 
+/**
+ * What a new flow step's deadline needs: the transaction's time (the step's `at` is `now()`) and the
+ * working-day calendar from `fromMs`'s local date (null: today) to the furthest day a deadline can
+ * fall on. Only those `calendar_days` rows are read: a few dozen at most.
+ */
+async function deadlineContext(tx: Queryable, fromMs: number | null): Promise<{ nowMs: number; calendar: WorkCalendar }> {
+  // The UTC date is the local (UTC+8) date or the day before it, so starting there and reaching one
+  // day further covers the local range.
+  const [row] = await tx.query<{ nowMs: number; days: CalendarException[] }>(
+    `SELECT floor(extract(epoch FROM now()) * 1000)::float8 AS "nowMs",
+            coalesce((SELECT json_agg(json_build_object('day', c.day::text, 'is_workday', c.is_workday))
+                      FROM calendar_days c
+                      WHERE c.day BETWEEN coalesce($1::date, (now() AT TIME ZONE 'UTC')::date)
+                                      AND (now() AT TIME ZONE 'UTC')::date + $2::int), '[]'::json) AS days`,
+    [fromMs === null ? null : localDate(fromMs), deadlineLookaheadDays() + 1],
+  );
+  return { nowMs: row!.nowMs, calendar: new WorkCalendar(row!.days) };
+}
+
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
 export async function createIncident(tx: Queryable, input: NewIncident, actorId: number | null): Promise<IncidentDetail> {
   guardFreeText({ summary: input.summary });
   const place = await locate(tx, input.lon, input.lat);
@@ -97,10 +121,12 @@ export async function createIncident(tx: Queryable, input: NewIncident, actorId:
     [place.village_code, place.grid_code, input.category, input.subcategory ?? null, input.level, input.source, input.summary ?? null,
       input.peopleInvolved ?? null, input.occurredAt ?? null, input.lon, input.lat],
   );
+  const { nowMs, calendar } = await deadlineContext(tx, null);
+  const deadline = deadlineAfterStep(null, { level: 'grid', action: 'report', atMs: nowMs }, calendar);
   await tx.query(
-    `INSERT INTO incident_flow_steps (incident_id, county_code, seq, flow_level, action, status_after, at, actor_id)
-     VALUES ($1, left($2, 6), 1, 'grid', 'report', 'reported', now(), $3)`,
-    [row!.id, place.village_code, actorId],
+    `INSERT INTO incident_flow_steps (incident_id, county_code, seq, flow_level, action, status_after, at, deadline_at, actor_id)
+     VALUES ($1, left($2, 6), 1, 'grid', 'report', 'reported', now(), $3::timestamptz, $4)`,
+    [row!.id, place.village_code, isoOrNull(deadline), actorId],
   );
   return (await findIncident(tx, row!.id))!;
 }
@@ -157,11 +183,21 @@ export async function advanceIncident(
      WHERE id = $1`,
     [id, next.status, next.level],
   );
+  // The deadline in force after this step follows from the whole flow so far (the rules anchor on
+  // when the matter reached its level and when that level took it on).
+  const steps = await tx.query<{ seq: number; level: FlowLevel; action: FlowAction; atMs: number }>(
+    `SELECT seq, flow_level AS level, action, floor(extract(epoch FROM at) * 1000)::float8 AS "atMs"
+     FROM incident_flow_steps WHERE incident_id = $1 ORDER BY seq`,
+    [id],
+  );
+  const { nowMs, calendar } = await deadlineContext(tx, steps[0]?.atMs ?? null);
+  const newStep = { seq: (steps[steps.length - 1]?.seq ?? 0) + 1, level: next.level, action: step.action, atMs: nowMs };
+  const deadline = flowDeadlines([...steps, newStep], calendar)[steps.length] ?? null;
   await tx.query(
-    `INSERT INTO incident_flow_steps (incident_id, county_code, seq, flow_level, action, status_after, at, actor_id, note)
-     SELECT $1, county_code, (SELECT coalesce(max(seq), 0) + 1 FROM incident_flow_steps WHERE incident_id = $1), $2, $3, $4, now(), $5, $6
+    `INSERT INTO incident_flow_steps (incident_id, county_code, seq, flow_level, action, status_after, at, deadline_at, actor_id, note)
+     SELECT $1, county_code, (SELECT coalesce(max(seq), 0) + 1 FROM incident_flow_steps WHERE incident_id = $1), $2, $3, $4, now(), $7::timestamptz, $5, $6
      FROM incidents WHERE id = $1`,
-    [id, next.level, step.action, next.status, actorId, step.note ?? null],
+    [id, next.level, step.action, next.status, actorId, step.note ?? null, isoOrNull(deadline)],
   );
   return (await findIncident(tx, id))!;
 }

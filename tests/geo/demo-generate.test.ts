@@ -1,7 +1,8 @@
 import { area, booleanPointInPolygon, feature, featureCollection, intersect } from '@turf/turf';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { localDate, localHour, WorkCalendar } from '../../api/demo/calendar.js';
+import { localDate, localHour } from '../../api/demo/calendar.js';
+import { WorkCalendar } from '../../geo/working-days.js';
 import { generateDemoCounty, type DemoCounty } from '../../api/demo/generate.js';
 import { isVetoEvent } from '../../api/demo/generate-incidents.js';
 import { geometryBbox } from '../../api/demo/point-locator.js';
