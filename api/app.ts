@@ -26,6 +26,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { unavailableResponse } from './status-page.js';
 import { findRegionTree } from './regions/region.repository.js';
 import { layerRoutes } from './routes/layers.js';
+import { analyticsRoutes } from './routes/analytics.js';
 
 export interface AppEnv {
   Variables: {
@@ -154,6 +155,7 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = 
   });
   api.route('/layers', layerRoutes);
   api.route('/summary', summaryRoutes);
+  api.route('/analytics', analyticsRoutes());
   api.route('/export', exportRoutes);
   api.route('/incidents', incidentRoutes);
   api.route('/categories', categoryRoutes);

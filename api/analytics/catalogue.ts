@@ -1,0 +1,26 @@
+import type { Analytic } from './analytic.js';
+import { cameraCoverageAnalytic } from './camera-coverage.js';
+import { cameraSitingAnalytic } from './camera-siting.js';
+import { flowDeadlinesAnalytic } from './flow-deadlines.js';
+import { hotspotsAnalytic } from './hotspots.js';
+import { patrolCoverageAnalytic } from './patrol-coverage.js';
+import { patrolGapsAnalytic } from './patrol-gaps.js';
+import { threeNosAnalytic } from './three-nos.js';
+
+/**
+ * Every analytic the API serves at /api/analytics/{id}, in the order the issue lists them. The id
+ * is the one name of each from this catalogue to the web client's layer and panel.
+ */
+export const ANALYTICS: readonly Analytic<any>[] = [
+  patrolCoverageAnalytic,
+  cameraCoverageAnalytic,
+  hotspotsAnalytic,
+  threeNosAnalytic,
+  flowDeadlinesAnalytic,
+  patrolGapsAnalytic,
+  cameraSitingAnalytic,
+];
+
+export function analyticById(id: string): Analytic<any> | undefined {
+  return ANALYTICS.find((a) => a.id === id);
+}
