@@ -1,3 +1,4 @@
+import { ANALYTICS } from './analytics/catalogue.js';
 import { LAYERS, LAYER_IDS } from '../geo/layers.js';
 import { IMPORT_LAYER_IDS } from './imports/targets.js';
 import { PERMISSIONS, type Permission } from '../geo/access.js';
@@ -75,6 +76,14 @@ export function buildOpenApiDocument() {
         }),
       },
       '/api/summary': { get: secured('Figures of the caller\'s region', 'getSummary', 'aggregates.read') },
+      '/api/analytics': { get: secured('The analytics the caller may run, with their parameters and formats', 'listAnalytics', 'aggregates.read') },
+      ...Object.fromEntries(ANALYTICS.map((a) => [`/api/analytics/${a.id}`, {
+        get: secured(`${a.title}. Window from/to (local dates, default the last ${a.spec.defaultDays} days), region, hours, incident filters; format=json${a.geojson ? '|geojson' : ''}${a.table ? '|csv (data.export)' : ''}`,
+          `analytics_${a.id.replaceAll('-', '_')}`, a.permission, {
+            parameters: ['region', 'from', 'to', 'hours', 'category', 'level', 'status', 'source', 'at', 'format', ...(a.spec.extra ?? [])]
+              .map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          }),
+      }])),
       '/api/export/{file}': {
         get: secured('Export a layer of the caller\'s region with the /ogc items selection: <layer>.geojson or .csv (streamed), .gpkg or .shp.zip', 'exportLayer', 'data.export', {
           parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', example: 'incidents.csv' } }],

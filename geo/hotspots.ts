@@ -434,7 +434,7 @@ class LatticeGroups {
  * The cell of every point: `cells` lists the distinct cells, `cellOfPoint[i]` is point i's index in
  * it, or −1 when the point has a non-finite coordinate. Identical to calling latLngToCell per point.
  */
-function assignCells(lonLat: ArrayLike<number>, res: number): { cellOfPoint: Int32Array; cells: string[] } {
+export function assignCells(lonLat: ArrayLike<number>, res: number): { cellOfPoint: Int32Array; cells: string[] } {
   if (!Number.isInteger(res) || res < 0 || res > 15) throw new RangeError(`H3 resolution must be an integer 0…15, got ${res}`);
   const n = lonLat.length >> 1;
   const cellOfPoint = new Int32Array(n);

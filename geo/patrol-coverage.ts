@@ -1,6 +1,6 @@
 import type { MultiPolygon, Polygon } from 'geojson';
-import { cellToBoundary, getHexagonEdgeLengthAvg, isPentagon, latLngToCell, polygonToCells, UNITS } from 'h3-js';
-import { labelPoint } from './label-point.js';
+import { cellToBoundary, getHexagonEdgeLengthAvg, isPentagon, latLngToCell, UNITS } from 'h3-js';
+import { assignCells, countByCell, studyAreaCells } from './hotspots.js';
 import { addDays, DAY_MS, isoWeekday, localToUtcMs, SHANGHAI_OFFSET_MS } from './local-time.js';
 
 /**
@@ -734,17 +734,82 @@ export const PATROL_COVERAGE_RES = 10;
  * A polygon without usable rings gives `[]`.
  */
 export function gridCells(polygon: Polygon | MultiPolygon, res: number = PATROL_COVERAGE_RES): string[] {
-  const parts = polygon.type === 'Polygon' ? [polygon.coordinates] : polygon.coordinates;
-  const cells = new Set<string>();
-  for (const rings of parts) {
-    if (!rings[0] || rings[0].length < 4) continue;
-    for (const c of polygonToCells(rings as number[][][], res, true)) cells.add(c);
+  // The same cells as a hotspot study area: centre containment, a label-point cell for a part too
+  // small to hold a centre. One implementation (geo/hotspots.ts), the faster polyfill.
+  return studyAreaCells([polygon], res);
+}
+
+/**
+ * Points sampled along tracks no more than `spacingMeters` apart (positions and times interpolated
+ * linearly along each segment), as flat arrays: lonLat (lon, lat, …), t (epoch s, the vertex's M),
+ * and the index of the first sample of each track in `starts` (plus the total at the end).
+ * Vertices with a non-finite coordinate are skipped.
+ */
+function sampleTracks(tracks: readonly ArrayLike<readonly number[]>[], spacingMeters: number): { lonLat: number[]; t: number[]; starts: number[] } {
+  const lonLat: number[] = [];
+  const t: number[] = [];
+  const starts: number[] = [];
+  for (const coords of tracks) {
+    starts.push(t.length);
+    for (let i = 0; i < coords.length; i++) {
+      const a = coords[i]!;
+      const x1 = a[0]!;
+      const y1 = a[1]!;
+      if (!Number.isFinite(x1) || !Number.isFinite(y1)) continue;
+      const b = i + 1 < coords.length ? coords[i + 1]! : null;
+      if (!b || !Number.isFinite(b[0]!) || !Number.isFinite(b[1]!)) {
+        lonLat.push(x1, y1);
+        t.push(a[2] ?? Number.NaN);
+        continue;
+      }
+      // Metres on a local equirectangular frame: only the number of samples depends on it.
+      const dx = (b[0]! - x1) * 111_320 * Math.cos((y1 * Math.PI) / 180);
+      const dy = (b[1]! - y1) * 110_574;
+      const n = Math.max(1, Math.ceil(Math.hypot(dx, dy) / spacingMeters));
+      const t1 = a[2] ?? Number.NaN;
+      const t2 = b[2] ?? Number.NaN;
+      for (let k = 0; k < n; k++) {
+        lonLat.push(x1 + ((b[0]! - x1) * k) / n, y1 + ((b[1]! - y1) * k) / n);
+        t.push(t1 + ((t2 - t1) * k) / n);
+      }
+    }
   }
-  if (cells.size === 0) {
-    const p = labelPoint(polygon);
-    if (p) cells.add(latLngToCell(p[1], p[0], res));
-  }
-  return [...cells];
+  starts.push(t.length);
+  return { lonLat, t, starts };
+}
+
+/**
+ * The cells at `res` that tracks pass through: points sampled along every segment no more than half
+ * an average cell edge apart (so no cell a segment crosses for more than a sliver is missed), binned
+ * with `countByCell` (exactly `latLngToCell`, about one h3 call per run of samples in a cell instead
+ * of one per sample). Cells outside a grid are kept: intersect with `gridCells` for a share.
+ */
+export function cellsAlongTracks(tracks: readonly ArrayLike<readonly number[]>[], res: number = PATROL_COVERAGE_RES): Set<string> {
+  const { lonLat } = sampleTracks(tracks, getHexagonEdgeLengthAvg(res, UNITS.m) / 2);
+  return new Set(countByCell(lonLat, res).keys());
+}
+
+/**
+ * `trackCellVisits` for many tracks at once, with every sample's cell found in one batch
+ * (geo/hotspots.ts `assignCells`, exactly latLngToCell, several times faster than a call per
+ * sample): one list of visits per track, in the order of `tracks`, each entry the first sample of
+ * a run in one cell. The same samples as `trackCellVisits` at the same spacing.
+ */
+export function tracksCellVisits(tracks: readonly ArrayLike<readonly number[]>[], res: number, spacingMeters: number): CellVisit[][] {
+  if (!(spacingMeters > 0)) throw new RangeError(`spacingMeters must be positive, got ${spacingMeters}`);
+  const { lonLat, t, starts } = sampleTracks(tracks, spacingMeters);
+  const { cellOfPoint, cells } = assignCells(lonLat, res);
+  return tracks.map((_, k) => {
+    const visits: CellVisit[] = [];
+    let previous = -1;
+    for (let i = starts[k]!; i < starts[k + 1]!; i++) {
+      const c = cellOfPoint[i]!;
+      if (c < 0 || c === previous) continue;
+      visits.push({ cell: cells[c]!, t: t[i]! });
+      previous = c;
+    }
+    return visits;
+  });
 }
 
 /** Lookups landing in the same cell again before its hexagon is worth building. */

@@ -1,7 +1,7 @@
 import type { FeatureCollection } from 'geojson';
 import {
-  PATROL_COVERAGE_RES, coverageShare, evaluatePatrolCompliance, gridCells, isoWeekLabel, mergeOverlappingPieces, preparePolygon,
-  splitPiecesByLocalDay, trackPiecesInPolygon, visitedCells, type RuleResult, type TrackPiece,
+  PATROL_COVERAGE_RES, cellsAlongTracks, coverageShare, evaluatePatrolCompliance, gridCells, isoWeekLabel, mergeOverlappingPieces, preparePolygon,
+  splitPiecesByLocalDay, trackPiecesInPolygon, type RuleResult, type TrackPiece,
 } from '../../geo/patrol-coverage.js';
 import { choiceParam } from './params.js';
 import { defineAnalytic, round } from './analytic.js';
@@ -47,6 +47,24 @@ export interface PatrolCoverageResult {
   outOfCompliance: { code: string; name: string; gridClass: string; villageCode: string; unmet: RuleResult[] }[];
   /** Grid boundaries for format=geojson (not in the JSON answer). */
   geometries?: Map<string, GridRow['geometry']>;
+}
+
+/**
+ * The H3 cells of each grid boundary, kept across requests: they depend only on the boundary, which
+ * the grid's id and row version name (an edit bumps the version, a new version is a new row), and
+ * filling a county's grids takes most of a second. Bounded; the oldest go first.
+ */
+const GRID_CELLS = new Map<string, string[]>();
+const GRID_CELLS_MAX = 50_000;
+function cellsOfGrid(grid: GridRow): string[] {
+  const key = `${grid.id}:${grid.rowVersion}`;
+  let cells = GRID_CELLS.get(key);
+  if (!cells) {
+    cells = gridCells(grid.geometry, PATROL_COVERAGE_RES);
+    GRID_CELLS.set(key, cells);
+    if (GRID_CELLS.size > GRID_CELLS_MAX) GRID_CELLS.delete(GRID_CELLS.keys().next().value!);
+  }
+  return cells;
 }
 
 /** Pieces cut to the window [fromS, toS), metres in proportion to the time kept. */
@@ -102,13 +120,10 @@ export const patrolCoverageAnalytic = defineAnalytic<PatrolCoverageResult>({
       const own = tracksOf.get(grid.code) ?? [];
       const prepared = preparePolygon(grid.geometry);
       const all: TrackPiece[] = [];
-      const visited = new Set<string>();
-      for (const t of own) {
-        all.push(...clipToWindow(trackPiecesInPolygon(t.coords, prepared), fromS, toS));
-        // Cells from the part of the track inside the window only (a track may straddle its edges).
-        const inWindow = t.startedAtMs >= query.fromMs && t.endedAtMs < query.toMs ? t.coords : t.coords.filter((c) => c[2]! >= fromS && c[2]! < toS);
-        for (const cell of visitedCells(inWindow, PATROL_COVERAGE_RES, prepared)) visited.add(cell);
-      }
+      for (const t of own) all.push(...clipToWindow(trackPiecesInPolygon(t.coords, prepared), fromS, toS));
+      // Cells from the part of each track inside the window only (a track may straddle its edges).
+      const visited = cellsAlongTracks(own.map((t) => (t.startedAtMs >= query.fromMs && t.endedAtMs < query.toMs
+        ? t.coords : t.coords.filter((c) => c[2]! >= fromS && c[2]! < toS))), PATROL_COVERAGE_RES);
       const meters = all.reduce((s, p) => s + p.meters, 0);
       const merged = mergeOverlappingPieces(all);
       const days = splitPiecesByLocalDay(merged);
@@ -129,7 +144,7 @@ export const patrolCoverageAnalytic = defineAnalytic<PatrolCoverageResult>({
         code: grid.code, name: grid.name, gridClass: grid.gridClass, villageCode: grid.villageCode,
         seconds: round(merged.reduce((s, p) => s + (p.end - p.start), 0), 1), meters: round(meters, 1), tracks: own.length,
         daysPatrolled: days.filter((d) => d.seconds > 0).length,
-        coverageShare: round(coverageShare(visited, gridCells(grid.geometry, PATROL_COVERAGE_RES))),
+        coverageShare: round(coverageShare(visited, cellsOfGrid(grid))),
         compliant: compliance.compliant,
         rules: compliance.rules.map((r) => ({ ...r, actual: round(r.actual), shortfall: round(r.shortfall) })),
         series: [...series.values()].map((s) => ({ ...s, seconds: round(s.seconds, 1), amSeconds: round(s.amSeconds, 1), pmSeconds: round(s.pmSeconds, 1), meters: round(s.meters, 1) })),

@@ -2,7 +2,7 @@ import { cellToLatLng, getHexagonEdgeLengthAvg, latLngToCell } from 'h3-js';
 import type { FeatureCollection } from 'geojson';
 import { cellCameraCoverage } from '../../geo/camera-coverage.js';
 import { localDate, localHour } from '../../geo/local-time.js';
-import { trackCellVisits } from '../../geo/patrol-coverage.js';
+import { tracksCellVisits } from '../../geo/patrol-coverage.js';
 import { hourBandContains, rankPatrolGaps, type RankedPatrolGap } from '../../geo/patrol-gaps.js';
 import { defineAnalytic, hexagonFeature, round } from './analytic.js';
 import { onlineCameraIndex } from './camera-coverage.js';
@@ -31,7 +31,7 @@ export interface PatrolGapsResult {
  * (1 − patrol coverage in the band) × (1 − camera coverage) (geo/patrol-gaps.ts), each with its
  * reasons. Patrol coverage in the band = the share of the window's days on which a patrol track was
  * in the cell during the band (tracks sampled along every segment: geo/patrol-coverage.ts
- * `trackCellVisits`; a visit lasts until the track enters the next cell). Camera coverage = the
+ * `tracksCellVisits`; a visit lasts until the track enters the next cell). Camera coverage = the
  * share of the cell seen by online cameras (49 sample points). Hours since the last patrol count
  * from `at` back to the last visit in the window (null: none in the window).
  */
@@ -57,8 +57,10 @@ export const patrolGapsAnalytic = defineAnalytic<PatrolGapsResult>({
     const bandDays = new Map<string, Set<string>>();
     const lastVisit = new Map<string, number>();
     const spacing = getHexagonEdgeLengthAvg(res, 'm') / 2;
-    for (const track of await findTracks(tx, query.region, query.fromMs, query.toMs)) {
-      const visits = trackCellVisits(track.coords, res, spacing);
+    const tracks = await findTracks(tx, query.region, query.fromMs, query.toMs);
+    const visitsOf = tracksCellVisits(tracks.map((t) => t.coords), res, spacing);
+    for (const [k, track] of tracks.entries()) {
+      const visits = visitsOf[k]!;
       for (let i = 0; i < visits.length; i++) {
         const v = visits[i]!;
         if (!counts.has(v.cell)) continue;

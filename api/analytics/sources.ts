@@ -40,6 +40,9 @@ export async function findRegionsIn(tx: Queryable, region: string, level: 'towns
 }
 
 export interface GridRow {
+  /** Row id and version: together they name one boundary (a new version or an edit changes them). */
+  id: number;
+  rowVersion: number;
   code: string;
   name: string;
   gridClass: 'A' | 'B' | 'C';
@@ -52,7 +55,7 @@ export interface GridRow {
 /** The current grids of the region with their class, key place schedule and boundary. */
 export async function findCurrentGrids(tx: Queryable, region: string): Promise<GridRow[]> {
   const rows = await tx.query<Omit<GridRow, 'geometry'> & { geojson: string }>(
-    `SELECT g.code, g.name, g.grid_class AS "gridClass", g.village_code AS "villageCode", g.households,
+    `SELECT g.id::float8 AS id, g.row_version AS "rowVersion", g.code, g.name, g.grid_class AS "gridClass", g.village_code AS "villageCode", g.households,
             k.patrol_schedule AS schedule, ST_AsGeoJSON(g.geom, 7) AS geojson
      FROM current_grids g LEFT JOIN key_places k ON k.id = g.key_place_id
      WHERE g.village_code LIKE $1 ORDER BY g.code`,

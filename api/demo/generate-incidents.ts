@@ -137,6 +137,17 @@ const VETO_CATEGORIES: ReadonlySet<IncidentCategory> = new Set(['criminal_case',
 /** Categories whose major items are "major instability issues" that carry a three-colour warning. */
 const INSTABILITY_CATEGORIES: ReadonlySet<IncidentCategory> = new Set(['dispute', 'petition', 'public_order']);
 
+/**
+ * Ordinary events that would break a three-nos criterion by themselves or with another like them
+ * (geo/three-nos.ts THREE_NOS_SIGNALS: criminal cases, petitions, gambling), and what such an event
+ * becomes in the rare year with no failed village to move it to.
+ */
+const THREE_NOS_SENSITIVE = (subcategory: string): boolean =>
+  subcategory.startsWith('criminal_case') || subcategory.startsWith('petition') || subcategory === 'public_order.gambling';
+const NOT_SENSITIVE: Readonly<Record<string, string>> = {
+  criminal_case: 'public_order.theft', petition: 'livelihood.welfare', public_order: 'public_order.fight',
+};
+
 /** The veto rule of the three-nos assessment, as the demo applies it. */
 export function isVetoEvent(i: Pick<DemoIncident, 'category' | 'level' | 'people_involved'>): boolean {
   return i.people_involved >= 10 || (i.level !== 'general' && VETO_CATEGORIES.has(i.category));
@@ -252,10 +263,38 @@ export function generateIncidents(
     });
   });
 
+  // --- Three-nos: decided before the ordinary stream, which must agree with it --------------------
+  // The current year's vetoes are the injected serious events; past years are drawn on the targets.
+  const vetoes = new Map<string, string>(); // village code → reason, for the current year
+  for (const d of drafts) if (d.injected && d.occurred >= yearStart) vetoes.set(villages[grids[d.at.grid]!.village]!.code, d.injected);
+  const threeNos = generateThreeNos(rng.fork('three-nos'), world, vetoes, today);
+  // A village that is a three-nos village in a year (achieved, or in progress with nothing broken)
+  // has no criminal case, petition or gambling case that year (geo/three-nos.ts would break a
+  // criterion). Such events drawn there move to a village that failed that year, placed with a
+  // stream of their own, so the rest of the demo stays as it was.
+  const moveRng = rng.fork('three-nos-moves');
+  const villageIndex = new Map(villages.map((v) => [v.code, v.index]));
+  const cleanVillageYears = new Set(threeNos.filter((a) => a.status !== 'failed').map((a) => `${a.village_code}:${a.year}`));
+  const failedVillages = new Map<number, number[]>(); // year → village indexes
+  for (const a of threeNos) {
+    if (a.status === 'failed') failedVillages.set(a.year, [...(failedVillages.get(a.year) ?? []), villageIndex.get(a.village_code)!]);
+  }
+  const ordinaryGrids = (vi: number) => grids.filter((g) => g.village === vi && g.gridClass !== 'C');
+  const keepThreeNos = (subcategory: string, occurred: number, at: Located): { subcategory: string; at: Located } => {
+    if (!THREE_NOS_SENSITIVE(subcategory)) return { subcategory, at };
+    const year = Number(localDate(occurred).slice(0, 4));
+    if (!cleanVillageYears.has(`${villages[grids[at.grid]!.village]!.code}:${year}`)) return { subcategory, at };
+    const failed = failedVillages.get(year);
+    if (failed?.length) return { subcategory, at: sampler.inGrid(moveRng, moveRng.pick(ordinaryGrids(moveRng.pick(failed))).index) };
+    return { subcategory: NOT_SENSITIVE[subcategory.split('.')[0]!] ?? 'public_order.fight', at };
+  };
+
   // --- The ordinary stream ------------------------------------------------------------------------
   while (drafts.length < counts.incidents) {
-    const { at, context } = drawPlace();
-    const subcategory = rng.pickWeighted(MIX[context]);
+    const drawn = drawPlace();
+    const { context } = drawn;
+    let at = drawn.at;
+    let subcategory = rng.pickWeighted(MIX[context]);
     const category = subcategory.split('.')[0] as IncidentCategory;
     if (!INCIDENT_CATEGORIES.includes(category)) throw new Error(`unknown category ${category}`);
     // Serious accidents and cases are reserved for the injected events, so only major levels of
@@ -268,14 +307,15 @@ export function generateIncidents(
     const people = category === 'dispute'
       ? Math.min(9, 2 + rng.poisson(0.8))
       : subcategory === 'public_order.fight' ? rng.int(2, 5) : Math.min(9, 1 + rng.poisson(0.3));
-    drafts.push({ category, subcategory, level, people, occurred: drawTime(category, subcategory, startMs), at, injected: null });
+    const occurred = drawTime(category, subcategory, startMs);
+    ({ subcategory, at } = keepThreeNos(subcategory, occurred, at));
+    drafts.push({ category: subcategory.split('.')[0] as IncidentCategory, subcategory, level, people, occurred, at, injected: null });
   }
   drafts.sort((p, q) => p.occurred - q.occurred);
 
   // --- Flow, status, mediation --------------------------------------------------------------------
   const incidents: DemoIncident[] = [];
   const flowSteps: DemoFlowStep[] = [];
-  const vetoes = new Map<string, string>(); // village code → reason, for the current year
   drafts.forEach((d, i) => {
     const id = i + 1;
     const grid = grids[d.at.grid]!;
@@ -312,11 +352,9 @@ export function generateIncidents(
       flow_level: last.level, status: last.status, warning_colour: warning,
       created_at: iso(reportedAt), updated_at: iso(last.at), lon: d.at.lon, lat: d.at.lat,
     });
-    if (d.injected && d.occurred >= yearStart) vetoes.set(village.code, d.injected);
   });
 
   const mediations = generateMediations(rng.fork('mediations'), world, incidents, counts.mediations);
-  const threeNos = generateThreeNos(rng.fork('three-nos'), world, vetoes, today);
   return { incidents, flowSteps, mediations, threeNos };
 }
 

@@ -3,6 +3,7 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { localDate, localHour } from '../../api/demo/calendar.js';
 import { WorkCalendar } from '../../geo/working-days.js';
+import { evaluateThreeNos, type ThreeNosEvent } from '../../geo/three-nos.js';
 import { generateDemoCounty, type DemoCounty } from '../../api/demo/generate.js';
 import { isVetoEvent } from '../../api/demo/generate-incidents.js';
 import { geometryBbox } from '../../api/demo/point-locator.js';
@@ -475,6 +476,38 @@ describe('demo county generator', () => {
     const mass = d.incidents.filter((i) => i.people_involved >= 10);
     expect(mass.length).toBeGreaterThan(0);
     expect(mass.length).toBeLessThan(20);
+  }, 60_000);
+
+  it('agrees with its incidents: the automatic signals fail no village the assessment keeps clean', () => {
+    const d = demo(1);
+    const levels = ['grid', 'village', 'township', 'county'];
+    const highest = new Map<number, string>();
+    for (const s of d.flowSteps) {
+      if (levels.indexOf(s.flow_level) > levels.indexOf(highest.get(s.incident_id) ?? 'grid')) highest.set(s.incident_id, s.flow_level);
+    }
+    const events = new Map<string, ThreeNosEvent[]>();
+    for (const i of d.incidents) {
+      const key = `${i.village_code}:${localDate(Date.parse(i.occurred_at)).slice(0, 4)}`;
+      events.set(key, [...(events.get(key) ?? []), {
+        id: i.id, category: i.category, subcategory: i.subcategory, level: i.level, peopleInvolved: i.people_involved,
+        flowLevel: (highest.get(i.id) ?? 'grid') as ThreeNosEvent['flowLevel'], occurredAtMs: Date.parse(i.occurred_at),
+      }]);
+    }
+    let checked = 0;
+    let broken = 0;
+    for (const a of d.threeNosAssessments) {
+      const evaluation = evaluateThreeNos({ year: a.year, manual: a, events: events.get(`${a.village_code}:${a.year}`) ?? [], yearComplete: a.status !== 'in_progress' });
+      if (a.status === 'failed') {
+        broken++;
+        expect(evaluation.status).toBe('failed');
+      } else {
+        checked++;
+        expect(evaluation.status, `${a.village_code} ${a.year}`).not.toBe('failed');
+      }
+    }
+    expect(checked).toBeGreaterThan(broken * 5);
+    // The criminal cases and petitions did not vanish: they moved to the villages that failed.
+    expect(d.incidents.filter((i) => i.category === 'criminal_case').length).toBeGreaterThan(300);
   }, 60_000);
 
   it('ships a holiday calendar with swapped working days', () => {

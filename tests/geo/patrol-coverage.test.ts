@@ -10,7 +10,9 @@ import {
   preparePolygon,
   secondsWithinLocalWindow,
   splitPiecesByLocalDay,
+  cellsAlongTracks,
   trackCellVisits,
+  tracksCellVisits,
   trackPiecesInPolygon,
   visitedCells,
   type RuleResult,
@@ -507,6 +509,26 @@ describe('H3 coverage', () => {
     expect(coverageShare(visited, gridCells(flowerGrid, 10))).toBeCloseTo(2 / 7, 12);
     expect(coverageShare(visited, [])).toBe(0);
     expect(coverageShare(new Set([X]), [X, X, N])).toBe(0.5); // distinct cells
+  });
+
+  it('cellsAlongTracks and tracksCellVisits (the batch forms) see the same cells, in order, with entry times', () => {
+    // X's centre → N's centre → back to X, 100 s each way; a second track stays at X's centre.
+    const out = [[xLon, xLat, T0], [nLon, nLat, T0 + 100], [xLon, xLat, T0 + 200]];
+    const still = [[xLon, xLat, T0 + 500], [xLon, xLat, T0 + 600]];
+    expect(cellsAlongTracks([out, still], 10)).toEqual(new Set([X, N]));
+    const [a, b] = tracksCellVisits([out, still], 10, 20);
+    expect(a!.map((v) => v.cell)).toEqual([X, N, X]);
+    // Entries into N and back into X lie within one sample after the midpoint crossings at T0 + 50
+    // and T0 + 150: adjacent centres are 100–150 m apart, so 5–8 samples of ≤ 20 s each per leg.
+    expect(a![0]!.t).toBe(T0);
+    expect(a![1]!.t).toBeGreaterThanOrEqual(T0 + 50 - 1e-6);
+    expect(a![1]!.t).toBeLessThanOrEqual(T0 + 50 + 20);
+    expect(a![2]!.t).toBeGreaterThanOrEqual(T0 + 150 - 1e-6);
+    expect(a![2]!.t).toBeLessThanOrEqual(T0 + 150 + 20);
+    expect(b).toEqual([{ cell: X, t: T0 + 500 }]);
+    // The same cells as the one-track form.
+    expect(a!.map((v) => v.cell)).toEqual(trackCellVisits(out, 10, 20).map((v) => v.cell));
+    expect(() => tracksCellVisits([out], 10, 0)).toThrow(RangeError);
   });
 
   it('visitedCells with the grid polygon ignores samples outside it', () => {
