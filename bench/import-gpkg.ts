@@ -34,6 +34,7 @@ import { readSource } from '../geo/import/read.js';
 import { DEFAULT_IMPORT_LIMITS } from '../geo/import/types.js';
 import { INCIDENT_LEVELS, INCIDENT_SOURCES } from '../geo/layers.js';
 import { benchArgs, log, machine, median, openCity } from './city.js';
+import { seededRandom as rng } from '../api/demo/random.js';
 
 interface ChildConfig { appUrl: string; file: string; scope: RequestScope; explain: boolean }
 interface ChildResult {
@@ -162,17 +163,6 @@ const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
 };
 const urlOf = (name: string, role = 'postgres') => city.server.adminUrl.replace(/\/postgres$/, `/${name}`).replace('postgres://postgres@', `postgres://${role}@`);
 
-/** mulberry32: a small seeded generator, so the file is the same every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function writeGeoPackage(): Promise<{ path: string; seconds: number }> {
   const t0 = performance.now();

@@ -73,16 +73,24 @@ export interface TrackRow {
   coords: number[][];
 }
 
-/** Patrol tracks of the region that overlap [fromMs, toMs). */
+/**
+ * Patrol tracks of the region that overlap [fromMs, toMs). The WKB travels base64-encoded: PGlite
+ * decodes a bytea column ten times slower than Node decodes base64 (a month of a county's tracks,
+ * 13 MB: ~2 s vs ~0.2 s), and on the server it costs nothing measurable.
+ */
 export async function findTracks(tx: Queryable, region: string, fromMs: number, toMs: number): Promise<TrackRow[]> {
-  const rows = await tx.query<{ id: string | number; grid_code: string; s: number; e: number; wkb: Uint8Array }>(
-    `SELECT id, grid_code, extract(epoch FROM started_at) * 1000 AS s, extract(epoch FROM ended_at) * 1000 AS e, ST_AsBinary(geom) AS wkb
+  const rows = await tx.query<{ id: string | number; grid_code: string; s: number; e: number; wkb: string }>(
+    `SELECT id, grid_code, extract(epoch FROM started_at) * 1000 AS s, extract(epoch FROM ended_at) * 1000 AS e,
+            encode(ST_AsBinary(geom), 'base64') AS wkb
      FROM patrol_tracks
      WHERE village_code LIKE $1 AND started_at < to_timestamp($3 / 1000.0) AND ended_at >= to_timestamp($2 / 1000.0)
      ORDER BY id`,
     [likePrefix(region), fromMs, toMs],
   );
-  return rows.map((r) => ({ id: Number(r.id), gridCode: r.grid_code, startedAtMs: Number(r.s), endedAtMs: Number(r.e), coords: lineStringMFromWkb(r.wkb) }));
+  return rows.map((r) => ({
+    id: Number(r.id), gridCode: r.grid_code, startedAtMs: Number(r.s), endedAtMs: Number(r.e),
+    coords: lineStringMFromWkb(Buffer.from(r.wkb, 'base64')),
+  }));
 }
 
 /**

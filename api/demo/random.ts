@@ -236,3 +236,12 @@ export function apportion(total: number, weights: readonly number[], minEach = 0
   }
   return out;
 }
+
+/**
+ * A plain `() => number` in [0, 1) from a numeric seed: the project's one seeded generator for
+ * tests and benchmarks (a failing case reproduces from its seed).
+ */
+export function seededRandom(seed: number): () => number {
+  const rng = Rng.fromSeed(seed);
+  return () => rng.next();
+}

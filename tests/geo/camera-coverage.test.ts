@@ -12,6 +12,7 @@ import {
   type IndexedCamera,
 } from '../../geo/camera-coverage.js';
 import { cameraSector } from '../../geo/camera-sector.js';
+import { seededRandom as prng } from '../../api/demo/random.js';
 
 const ORIGIN: [number, number] = [120.3, 29.7];
 
@@ -25,17 +26,6 @@ function cam(id: number, pos: readonly [number, number], headingDeg: number, fov
   return { id, lon: pos[0], lat: pos[1], headingDeg, fovDeg, rangeMeters };
 }
 
-/** mulberry32: a tiny deterministic PRNG so the random points are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('pointInSector', () => {
   const sees = (c: IndexedCamera, bearingDeg: number, metres: number) => {

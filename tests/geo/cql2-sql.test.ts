@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileCql2, type Queryable } from '../../api/ogc/cql2-sql.js';
 import { Cql2Error, parseCql2Text } from '../../geo/cql2.js';
-import { Rng } from '../../api/demo/random.js';
+import { seededRandom } from '../../api/demo/random.js';
 
 /** The project's seeded generator (api/demo/random.ts), so a failing case is reproducible from its index. */
-const seededRandom = (seed: number): (() => number) => {
-  const rng = Rng.fromSeed(seed);
-  return () => rng.next();
-};
 
 /** An incidents-like collection; two properties read differently named columns. */
 const QUERYABLES: Record<string, Queryable> = {

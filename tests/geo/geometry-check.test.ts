@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { booleanPointInPolygon, kinks, lineIntersect, lineString, polygon } from '@turf/turf';
-import { Rng } from '../../api/demo/random.js';
+import { seededRandom } from '../../api/demo/random.js';
 import {
   GEOMETRY_TYPES,
   checkGeometry,
@@ -673,10 +673,6 @@ describe('checkGeometry agrees with turf', () => {
 // ---------------------------------------------------------------------------------------------
 // Random values: the project's seeded generator (api/demo/random.ts), so a failing case is reproducible.
 
-const seededRandom = (seed: number): (() => number) => {
-  const rng = Rng.fromSeed(seed);
-  return () => rng.next();
-};
 
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 

@@ -9,18 +9,8 @@ import {
   HOTSPOT_RESOLUTIONS, binIncidents, binIncidentsFlat, confidenceBin, countByCell, erfc, getisOrdGiStar,
   hexResolutionForZoom, studyAreaCells, twoSidedPValue,
 } from '../../geo/hotspots.js';
+import { seededRandom as rng } from '../../api/demo/random.js';
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function box(west: number, south: number, east: number, north: number): Polygon {
   return { type: 'Polygon', coordinates: [[[west, south], [east, south], [east, north], [west, north], [west, south]]] };
