@@ -147,23 +147,40 @@ export async function findCameras(tx: Queryable, region: string, options: { near
   return rows as CameraRow[];
 }
 
+/**
+ * Runs `SELECT array_agg(expr ORDER BY …) …` for each of `columns` over `from` and zips the arrays
+ * into objects. One row of column arrays instead of many rows: PGlite decodes rows one by one in
+ * JavaScript (20,000 address points: ~400 ms as rows, ~90 ms as arrays), and the server is no slower.
+ * Numbers must be float8 or int4 in SQL (bigint would come back as strings).
+ */
+async function columnar<T extends Record<string, unknown>>(
+  tx: Queryable, columns: { readonly [K in keyof T]: string }, from: string, orderBy: string, params: readonly unknown[],
+): Promise<T[]> {
+  const names = Object.keys(columns) as (keyof T & string)[];
+  const [row] = await tx.query<Record<string, unknown[] | null>>(
+    `SELECT ${names.map((k) => `array_agg(${columns[k]} ORDER BY ${orderBy}) AS "${k}"`).join(', ')} ${from}`, params,
+  );
+  const arrays = names.map((k) => row?.[k] ?? []);
+  const n = arrays[0]?.length ?? 0;
+  const out: T[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const item: Record<string, unknown> = {};
+    for (let c = 0; c < names.length; c++) item[names[c]!] = arrays[c]![i];
+    out[i] = item as T;
+  }
+  return out;
+}
+
 /** Address points of the region as flat arrays (hundreds of thousands at city scale). */
 export async function findAddressPoints(tx: Queryable, region: string): Promise<{ lon: Float64Array; lat: Float64Array; households: Int32Array; ids: Float64Array }> {
-  const rows = await tx.query<{ id: string | number; x: number; y: number; h: number }>(
-    'SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, households AS h FROM address_points WHERE village_code LIKE $1 ORDER BY id',
-    [likePrefix(region)],
+  const rows = await columnar<{ id: number; x: number; y: number; h: number }>(
+    tx, { id: 'a.id::float8', x: 'ST_X(a.geom)', y: 'ST_Y(a.geom)', h: 'a.households' },
+    'FROM address_points a WHERE a.village_code LIKE $1', 'a.id', [likePrefix(region)],
   );
-  const lon = new Float64Array(rows.length);
-  const lat = new Float64Array(rows.length);
-  const households = new Int32Array(rows.length);
-  const ids = new Float64Array(rows.length);
-  rows.forEach((r, i) => {
-    lon[i] = r.x;
-    lat[i] = r.y;
-    households[i] = r.h;
-    ids[i] = Number(r.id);
-  });
-  return { lon, lat, households, ids };
+  return {
+    lon: Float64Array.from(rows, (r) => r.x), lat: Float64Array.from(rows, (r) => r.y),
+    households: Int32Array.from(rows, (r) => r.h), ids: Float64Array.from(rows, (r) => r.id),
+  };
 }
 
 export interface IncidentPoint {
@@ -181,20 +198,12 @@ export interface IncidentPoint {
 /** Incidents of the region that occurred in the query's window and pass its filters. */
 export async function findIncidentPoints(tx: Queryable, query: AnalyticsQuery, extraWhere = ''): Promise<IncidentPoint[]> {
   const filter = incidentFilterSql(query, 3);
-  const rows = await tx.query<IncidentPoint & { id: string | number }>(
-    `SELECT i.id, ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, extract(epoch FROM i.occurred_at) * 1000 AS "occurredAtMs",
-            i.category, i.level, i.status, i.flow_level AS "flowLevel", i.village_code AS "villageCode"
-     FROM incidents i
+  return columnar<IncidentPoint & Record<string, unknown>>(tx, {
+    id: 'i.id::float8', lon: 'ST_X(i.geom)', lat: 'ST_Y(i.geom)', occurredAtMs: 'extract(epoch FROM i.occurred_at)::float8 * 1000',
+    category: 'i.category', level: 'i.level', status: 'i.status', flowLevel: 'i.flow_level', villageCode: 'i.village_code::text',
+  }, `FROM incidents i
      WHERE i.village_code LIKE $1 AND i.occurred_at >= to_timestamp($2 / 1000.0) AND i.occurred_at < to_timestamp($3 / 1000.0)
-       ${filter.sql} ${extraWhere}
-     ORDER BY i.id`,
-    [likePrefix(query.region), query.fromMs, query.toMs, ...filter.params],
-  );
-  for (const r of rows) {
-    r.id = Number(r.id);
-    r.occurredAtMs = Number(r.occurredAtMs);
-  }
-  return rows as IncidentPoint[];
+       ${filter.sql} ${extraWhere}`, 'i.id', [likePrefix(query.region), query.fromMs, query.toMs, ...filter.params]);
 }
 
 /** The working-day exceptions (holidays, swapped working days) of the calendar table. */
