@@ -313,6 +313,11 @@ describeEachDatabase('analytics', ({ db, owner }) => {
       expect((await get('/api/analytics/nope', t.analystX)).status).toBe(404);
       expect((await get('/api/analytics/camera-siting', t.display)).status).toBe(403);
       expect((await get(`/api/analytics/three-nos?format=csv&year=2030&region=${r.villageX.code}`, t.display)).status).toBe(403);
+      // Walls read every aggregate analytic (their database role has no free-text columns to leak).
+      for (const id of ['patrol-coverage', 'camera-coverage', 'hotspots', 'three-nos', 'flow-deadlines', 'patrol-gaps']) {
+        const res = await get(`/api/analytics/${id}?region=${r.villageX.code}`, t.display);
+        expect(res.status, `${id}: ${await res.clone().text()}`).toBe(200);
+      }
       const list = await (await get('/api/analytics', t.display)).json() as { analytics: { id: string }[] };
       expect(list.analytics.map((a) => a.id)).not.toContain('camera-siting');
       expect(list.analytics.map((a) => a.id)).toContain('patrol-coverage');
