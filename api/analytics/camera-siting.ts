@@ -1,6 +1,7 @@
-import { cellToLatLng, latLngToCell } from 'h3-js';
+import { cellToLatLng } from 'h3-js';
 import type { FeatureCollection } from 'geojson';
 import { suggestCameraSites, type SitingResult } from '../../geo/camera-siting.js';
+import { assignCells, countByCell } from '../../geo/hotspots.js';
 import { defineAnalytic, round } from './analytic.js';
 import { onlineCameraIndex } from './camera-coverage.js';
 import { intParam } from './params.js';
@@ -38,25 +39,27 @@ export const cameraSitingAnalytic = defineAnalytic<CameraSitingResult>({
     const rangeMeters = intParam(query, 'range', 100, 20, 500);
     const index = onlineCameraIndex(await findCameras(tx, query.region, { near: true }));
     const incidents = await findIncidentPoints(tx, query);
-    const weights = new Map<string, number>();
-    let uncovered = 0;
-    for (const p of incidents) {
-      if (index.covers(p.lon, p.lat)) continue;
-      uncovered++;
-      const cell = latLngToCell(p.lat, p.lon, DEMAND_RES);
-      weights.set(cell, (weights.get(cell) ?? 0) + 1);
-    }
-    const demand = [...weights].map(([cell, weight]) => {
+    const uncoveredLonLat: number[] = [];
+    for (const p of incidents) if (!index.covers(p.lon, p.lat)) uncoveredLonLat.push(p.lon, p.lat);
+    const uncovered = uncoveredLonLat.length / 2;
+    const demand = [...countByCell(uncoveredLonLat, DEMAND_RES)].map(([cell, weight]) => {
       const [lat, lon] = cellToLatLng(cell);
       return { lon, lat, weight };
     });
+    // One candidate per cell: the first address point (lowest id) found in it.
     const points = await findAddressPoints(tx, query.region);
-    const seen = new Set<string>();
+    const lonLat = new Float64Array(points.ids.length * 2);
+    points.lon.forEach((lon, i) => {
+      lonLat[2 * i] = lon;
+      lonLat[2 * i + 1] = points.lat[i]!;
+    });
+    const { cellOfPoint, cells } = assignCells(lonLat, CANDIDATE_RES);
+    const taken = new Uint8Array(cells.length);
     const candidates: { id: number; lon: number; lat: number }[] = [];
     for (let i = 0; i < points.ids.length; i++) {
-      const cell = latLngToCell(points.lat[i]!, points.lon[i]!, CANDIDATE_RES);
-      if (seen.has(cell)) continue;
-      seen.add(cell);
+      const c = cellOfPoint[i]!;
+      if (c < 0 || taken[c]) continue;
+      taken[c] = 1;
       candidates.push({ id: points.ids[i]!, lon: points.lon[i]!, lat: points.lat[i]! });
     }
     const result = suggestCameraSites({ candidates, demand, k, rangeMeters });

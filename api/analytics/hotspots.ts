@@ -55,7 +55,7 @@ export const hotspotsAnalytic = defineAnalytic<HotspotsResult>({
     const study = studyAreaCells([region.geometry], res);
     const disputesQuery = { ...query, categories: query.categories ?? ['dispute'] };
     const points = await findIncidentPoints(tx, disputesQuery);
-    const bins = binIncidents(points.map((p) => ({ lon: p.lon, lat: p.lat, resolved: p.status === 'resolved' || p.status === 'closed' })), res);
+    const bins = binIncidents(points, res);
     const counts = new Map<string, number>();
     for (const [cell, b] of bins) counts.set(cell, b.count);
     // A hexagon on the boundary whose centre lies outside the region still holds the region's

@@ -1,7 +1,7 @@
 import type { FeatureCollection } from 'geojson';
 import {
   PATROL_COVERAGE_RES, cellsAlongTracks, coverageShare, evaluatePatrolCompliance, gridCells, isoWeekLabel, mergeOverlappingPieces, preparePolygon,
-  splitPiecesByLocalDay, trackPiecesInPolygon, type RuleResult, type TrackPiece,
+  splitPiecesByLocalDay, trackPiecesInPolygon, type PreparedPolygon, type RuleResult, type TrackPiece,
 } from '../../geo/patrol-coverage.js';
 import { choiceParam } from './params.js';
 import { defineAnalytic, round } from './analytic.js';
@@ -50,21 +50,22 @@ export interface PatrolCoverageResult {
 }
 
 /**
- * The H3 cells of each grid boundary, kept across requests: they depend only on the boundary, which
- * the grid's id and row version name (an edit bumps the version, a new version is a new row), and
- * filling a county's grids takes most of a second. Bounded; the oldest go first.
+ * What each grid boundary needs, kept across requests: its H3 cells and its prepared edge index.
+ * They depend only on the boundary, which the grid's id and row version name (an edit bumps the
+ * version, a new version is a new row), and building them for a city's grids takes seconds.
+ * Bounded; the oldest go first.
  */
-const GRID_CELLS = new Map<string, string[]>();
-const GRID_CELLS_MAX = 50_000;
-function cellsOfGrid(grid: GridRow): string[] {
+const GRID_SHAPES = new Map<string, { cells: string[]; prepared: PreparedPolygon }>();
+const GRID_SHAPES_MAX = 50_000;
+function shapeOfGrid(grid: GridRow): { cells: string[]; prepared: PreparedPolygon } {
   const key = `${grid.id}:${grid.rowVersion}`;
-  let cells = GRID_CELLS.get(key);
-  if (!cells) {
-    cells = gridCells(grid.geometry, PATROL_COVERAGE_RES);
-    GRID_CELLS.set(key, cells);
-    if (GRID_CELLS.size > GRID_CELLS_MAX) GRID_CELLS.delete(GRID_CELLS.keys().next().value!);
+  let shape = GRID_SHAPES.get(key);
+  if (!shape) {
+    shape = { cells: gridCells(grid.geometry, PATROL_COVERAGE_RES), prepared: preparePolygon(grid.geometry) };
+    GRID_SHAPES.set(key, shape);
+    if (GRID_SHAPES.size > GRID_SHAPES_MAX) GRID_SHAPES.delete(GRID_SHAPES.keys().next().value!);
   }
-  return cells;
+  return shape;
 }
 
 /** Pieces cut to the window [fromS, toS), metres in proportion to the time kept. */
@@ -118,7 +119,7 @@ export const patrolCoverageAnalytic = defineAnalytic<PatrolCoverageResult>({
     const toS = query.toMs / 1000;
     const rows: GridPatrolCoverage[] = grids.map((grid) => {
       const own = tracksOf.get(grid.code) ?? [];
-      const prepared = preparePolygon(grid.geometry);
+      const { cells, prepared } = shapeOfGrid(grid);
       const all: TrackPiece[] = [];
       for (const t of own) all.push(...clipToWindow(trackPiecesInPolygon(t.coords, prepared), fromS, toS));
       // Cells from the part of each track inside the window only (a track may straddle its edges).
@@ -144,7 +145,7 @@ export const patrolCoverageAnalytic = defineAnalytic<PatrolCoverageResult>({
         code: grid.code, name: grid.name, gridClass: grid.gridClass, villageCode: grid.villageCode,
         seconds: round(merged.reduce((s, p) => s + (p.end - p.start), 0), 1), meters: round(meters, 1), tracks: own.length,
         daysPatrolled: days.filter((d) => d.seconds > 0).length,
-        coverageShare: round(coverageShare(visited, cellsOfGrid(grid))),
+        coverageShare: round(coverageShare(visited, cells)),
         compliant: compliance.compliant,
         rules: compliance.rules.map((r) => ({ ...r, actual: round(r.actual), shortfall: round(r.shortfall) })),
         series: [...series.values()].map((s) => ({ ...s, seconds: round(s.seconds, 1), amSeconds: round(s.amSeconds, 1), pmSeconds: round(s.pmSeconds, 1), meters: round(s.meters, 1) })),

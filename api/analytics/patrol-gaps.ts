@@ -7,7 +7,7 @@ import { hourBandContains, rankPatrolGaps, type RankedPatrolGap } from '../../ge
 import { defineAnalytic, hexagonFeature, round } from './analytic.js';
 import { onlineCameraIndex } from './camera-coverage.js';
 import { intParam } from './params.js';
-import { findCameras, findIncidentPoints, findTracks } from './sources.js';
+import { findCameras, findIncidentPoints, findTrackTimes, findTracks } from './sources.js';
 
 /** Patrol-gap cells: H3 res 9 (edge ≈ 174 m, ~0.1 km²), a few streets: the unit a patrol route is planned in. */
 export const PATROL_GAP_RES = 9;
@@ -33,7 +33,8 @@ export interface PatrolGapsResult {
  * in the cell during the band (tracks sampled along every segment: geo/patrol-coverage.ts
  * `tracksCellVisits`; a visit lasts until the track enters the next cell). Camera coverage = the
  * share of the cell seen by online cameras (49 sample points). Hours since the last patrol count
- * from `at` back to the last visit in the window (null: none in the window).
+ * from `at` back to the last visit during the band in the window (null: none): the question is
+ * whether the cell is walked at the hours its incidents happen.
  */
 export const patrolGapsAnalytic = defineAnalytic<PatrolGapsResult>({
   id: 'patrol-gaps',
@@ -57,7 +58,14 @@ export const patrolGapsAnalytic = defineAnalytic<PatrolGapsResult>({
     const bandDays = new Map<string, Set<string>>();
     const lastVisit = new Map<string, number>();
     const spacing = getHexagonEdgeLengthAvg(res, 'm') / 2;
-    const tracks = await findTracks(tx, query.region, query.fromMs, query.toMs);
+    // Only tracks that are out during the band can patrol in it: choose them by time, then read their
+    // geometry (an evening band reads about a third of a month's vertices).
+    const outInBand = async () => (await findTrackTimes(tx, query.region, query.fromMs, query.toMs)).filter((t) => {
+      for (let h = Math.floor(t.s / HOUR_MS) * HOUR_MS; h < t.e; h += HOUR_MS) if (hourBandContains(localHour(h), band)) return true;
+      return false;
+    }).map((t) => t.id);
+    const allDay = band.from === 0 && band.to === 24;
+    const tracks = await findTracks(tx, query.region, query.fromMs, query.toMs, allDay ? undefined : await outInBand());
     const visitsOf = tracksCellVisits(tracks.map((t) => t.coords), res, spacing);
     for (const [k, track] of tracks.entries()) {
       const visits = visitsOf[k]!;
@@ -67,11 +75,11 @@ export const patrolGapsAnalytic = defineAnalytic<PatrolGapsResult>({
         const startMs = Math.max(v.t * 1000, query.fromMs);
         const endMs = Math.min((i + 1 < visits.length ? visits[i + 1]!.t : track.coords[track.coords.length - 1]![2]!) * 1000, query.toMs, query.atMs);
         if (endMs < startMs) continue;
-        lastVisit.set(v.cell, Math.max(lastVisit.get(v.cell) ?? 0, endMs));
         // Every local hour the visit touches: a visit within the band marks its date.
         for (let h = Math.floor(startMs / HOUR_MS) * HOUR_MS; h <= endMs; h += HOUR_MS) {
           const at = Math.max(h, startMs);
           if (!hourBandContains(localHour(at), band)) continue;
+          lastVisit.set(v.cell, Math.max(lastVisit.get(v.cell) ?? 0, Math.min(endMs, h + HOUR_MS)));
           let days = bandDays.get(v.cell);
           if (!days) bandDays.set(v.cell, (days = new Set()));
           // A band that wraps past midnight (22–6) is one night: its early hours belong to the evening before.
