@@ -1,16 +1,20 @@
-import { cellToLatLng } from 'h3-js';
 import type { FeatureCollection } from 'geojson';
 import { suggestCameraSites, type SitingResult } from '../../geo/camera-siting.js';
-import { assignCells, countByCell } from '../../geo/hotspots.js';
 import { defineAnalytic, round } from './analytic.js';
 import { onlineCameraIndex } from './camera-coverage.js';
 import { intParam } from './params.js';
 import { findAddressPoints, findCameras, findIncidentPoints } from './sources.js';
 
-/** Demand is aggregated on H3 res-11 cells (edge ≈ 29 m): finer than any camera's range, so the choice barely moves, and 300k incidents become tens of thousands of weights. */
-const DEMAND_RES = 11;
-/** One candidate site per res-12 cell (edge ≈ 11 m): neighbouring buildings of one block are one site to a planner. */
-const CANDIDATE_RES = 12;
+/**
+ * Demand and candidates are grouped on a 0.0001° lattice (≈ 10 m): far finer than any camera's
+ * range, so the choice barely moves, and a city's 300,000 incidents become a few hundred thousand
+ * weighted spots at the cost of a rounding (an H3 grouping cost seconds there). Candidates one per
+ * spot: neighbouring doors of one building are one site to a planner.
+ */
+const SNAP = 10_000;
+const snapped = (deg: number) => Math.round(deg * SNAP) / SNAP;
+/** A numeric key of the lattice spot of a point (lon, lat within ±180/±90). */
+const snapKey = (lon: number, lat: number) => (Math.round(lon * SNAP) + 1_800_000) * 3_600_001 + (Math.round(lat * SNAP) + 900_000);
 
 export interface CameraSitingResult extends SitingResult {
   k: number;
@@ -23,7 +27,7 @@ export interface CameraSitingResult extends SitingResult {
 
 /**
  * Camera siting suggestion (issue 5 §7): k new sites among candidate points (the region's address
- * points, one per ~11 m cell; the product stores no road network to offer road points) that cover
+ * points, one per ~10 m spot; the product stores no road network to offer road points) that cover
  * the most incidents of the window no online camera sees, by greedy maximal covering
  * (geo/camera-siting.ts), with the coverage each site adds. A new camera is taken as a dome of
  * `range` metres (default 100).
@@ -39,30 +43,27 @@ export const cameraSitingAnalytic = defineAnalytic<CameraSitingResult>({
     const rangeMeters = intParam(query, 'range', 100, 20, 500);
     const index = onlineCameraIndex(await findCameras(tx, query.region, { near: true }));
     const incidents = await findIncidentPoints(tx, query);
-    const uncoveredLonLat: number[] = [];
-    for (const p of incidents) if (!index.covers(p.lon, p.lat)) uncoveredLonLat.push(p.lon, p.lat);
-    const uncovered = uncoveredLonLat.length / 2;
-    const demand = [...countByCell(uncoveredLonLat, DEMAND_RES)].map(([cell, weight]) => {
-      const [lat, lon] = cellToLatLng(cell);
-      return { lon, lat, weight };
-    });
-    // One candidate per cell: the first address point (lowest id) found in it.
+    const demand = new Map<number, { lon: number; lat: number; weight: number }>();
+    let uncovered = 0;
+    for (const p of incidents) {
+      if (index.covers(p.lon, p.lat)) continue;
+      uncovered++;
+      const key = snapKey(p.lon, p.lat);
+      const d = demand.get(key);
+      if (d) d.weight++;
+      else demand.set(key, { lon: snapped(p.lon), lat: snapped(p.lat), weight: 1 });
+    }
+    // One candidate per snapped spot: the first address point (lowest id) found there.
     const points = await findAddressPoints(tx, query.region);
-    const lonLat = new Float64Array(points.ids.length * 2);
-    points.lon.forEach((lon, i) => {
-      lonLat[2 * i] = lon;
-      lonLat[2 * i + 1] = points.lat[i]!;
-    });
-    const { cellOfPoint, cells } = assignCells(lonLat, CANDIDATE_RES);
-    const taken = new Uint8Array(cells.length);
+    const taken = new Set<number>();
     const candidates: { id: number; lon: number; lat: number }[] = [];
     for (let i = 0; i < points.ids.length; i++) {
-      const c = cellOfPoint[i]!;
-      if (c < 0 || taken[c]) continue;
-      taken[c] = 1;
+      const key = snapKey(points.lon[i]!, points.lat[i]!);
+      if (taken.has(key)) continue;
+      taken.add(key);
       candidates.push({ id: points.ids[i]!, lon: points.lon[i]!, lat: points.lat[i]! });
     }
-    const result = suggestCameraSites({ candidates, demand, k, rangeMeters });
+    const result = suggestCameraSites({ candidates, demand: [...demand.values()], k, rangeMeters });
     return {
       ...result, coveredShare: round(result.coveredShare), k, rangeMeters, candidates: candidates.length,
       uncoveredIncidents: uncovered, incidents: incidents.length,
