@@ -24,7 +24,7 @@ export function cameraSector(position: readonly [number, number], options: Camer
   if (fovDeg >= 360) return circle(centre, rangeMeters, { units: 'meters', steps });
   const from = headingDeg - fovDeg / 2;
   const to = headingDeg + fovDeg / 2;
-  // turf's sector takes its step count for a full circle: scale it so the arc keeps ~`steps` vertices.
-  const fullCircleSteps = Math.max(8, Math.ceil((steps * 360) / fovDeg));
-  return sector(centre, rangeMeters, from, to, { units: 'meters', steps: fullCircleSteps });
+  // turf 7's sector (lineArc) spreads `steps` over the arc itself, so the arc gets `steps` + 1 vertices
+  // whatever the field of view (an earlier reading scaled it as if for a full circle: ~384 for 30°).
+  return sector(centre, rangeMeters, from, to, { units: 'meters', steps });
 }

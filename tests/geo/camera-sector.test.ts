@@ -27,6 +27,15 @@ describe('cameraSector', () => {
     }
   });
 
+  it('puts `steps` + 1 vertices on the arc whatever the field of view (cheap for many cameras)', () => {
+    for (const fovDeg of [5, 30, 200]) {
+      const wedge = cameraSector(camera, { headingDeg: 10, fovDeg, rangeMeters: 150, steps: 16 });
+      const onArc = wedge.geometry.coordinates[0]!.filter((p) => distance(camera, p, { units: 'meters' }) > 149);
+      // The ring repeats its first vertex (the camera) at the end; the arc's 17 vertices lie at the range.
+      expect(onArc).toHaveLength(17);
+    }
+  });
+
   it('turns a 360° dome into a circle whose vertices all lie at the range', () => {
     const disc = cameraSector(camera, { headingDeg: 0, fovDeg: 360, rangeMeters: 50 });
     for (const p of disc.geometry.coordinates[0]!) {
