@@ -83,10 +83,12 @@ export const threeNosAnalytic = defineAnalytic<ThreeNosResult>({
       id: string | number; village_code: string; category: string; subcategory: string | null; level: string;
       people_involved: number | null; flow_level: string; at: number;
     }>(
-      // The highest level the flow reached (a petition the county returned down still went over levels).
+      // For petitions the highest level the flow reached (one the county returned down still went over
+      // levels); no other signal reads the level, so other events skip the look-up of their steps.
       `SELECT i.id, i.village_code, i.category, i.subcategory, i.level, i.people_involved,
-              coalesce((SELECT (ARRAY['grid', 'village', 'township', 'county'])[max(array_position(ARRAY['grid', 'village', 'township', 'county'], s.flow_level))]
-                        FROM incident_flow_steps s WHERE s.incident_id = i.id), i.flow_level) AS flow_level,
+              CASE WHEN i.category = 'petition' THEN coalesce((
+                SELECT (ARRAY['grid', 'village', 'township', 'county'])[max(array_position(ARRAY['grid', 'village', 'township', 'county'], s.flow_level))]
+                FROM incident_flow_steps s WHERE s.incident_id = i.id), i.flow_level) ELSE i.flow_level END AS flow_level,
               extract(epoch FROM i.occurred_at) * 1000 AS at
        FROM incidents i
        WHERE i.village_code LIKE $1 AND i.occurred_at >= to_timestamp($2 / 1000.0) AND i.occurred_at < to_timestamp($3 / 1000.0)
