@@ -163,7 +163,7 @@ export async function findCameras(tx: Queryable, region: string, options: { near
  * rows or arrays: PGlite decodes rows one by one in JavaScript and both drivers parse number arrays
  * from text (a city's 300,000 incidents: ~2 s as arrays on the server, ~0.5 s this way).
  */
-async function numericColumns<K extends string>(
+export async function numericColumns<K extends string>(
   tx: Queryable, columns: { readonly [key in K]: string }, from: string, orderBy: string, params: readonly unknown[],
 ): Promise<Record<K, Float64Array>> {
   const names = Object.keys(columns) as K[];

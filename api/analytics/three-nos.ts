@@ -3,7 +3,8 @@ import { evaluateThreeNos, threeNosShare, threeNosTarget, type ThreeNosEvent } f
 import { localDate } from '../../geo/local-time.js';
 import { defineAnalytic, round } from './analytic.js';
 import { intParam, localMidnightMs } from './params.js';
-import { likePrefix } from './sources.js';
+import { likePrefix, numericColumns } from './sources.js';
+import { FLOW_LEVELS, INCIDENT_LEVELS } from '../../geo/layers.js';
 
 type Evaluation = ReturnType<typeof evaluateThreeNos>;
 
@@ -79,31 +80,33 @@ export const threeNosAnalytic = defineAnalytic<ThreeNosResult>({
       [likePrefix(query.region), year],
     );
     // Only incidents that can signal anything: the categories of the signal table and mass incidents.
-    const events = await tx.query<{
-      id: string | number; village_code: string; category: string; subcategory: string | null; level: string;
-      people_involved: number | null; flow_level: string; at: number;
-    }>(
+    // The events travel as numbers (codes as positions in lists): a city's year is tens of thousands
+    // of rows, which PGlite would decode one by one.
+    const codes = (await tx.query<{ code: string }>('SELECT code FROM incident_categories ORDER BY code')).map((r) => r.code);
+    const e = await numericColumns(tx, {
+      id: 'i.id', village: 'i.village_code::bigint', category: 'array_position($4::text[], i.category)',
+      subcategory: 'coalesce(array_position($4::text[], i.subcategory), 0)', level: 'array_position($5::text[], i.level)',
+      people: 'coalesce(i.people_involved, -1)',
       // For petitions the highest level the flow reached (one the county returned down still went over
       // levels); no other signal reads the level, so other events skip the look-up of their steps.
-      `SELECT i.id, i.village_code, i.category, i.subcategory, i.level, i.people_involved,
-              CASE WHEN i.category = 'petition' THEN coalesce((
-                SELECT (ARRAY['grid', 'village', 'township', 'county'])[max(array_position(ARRAY['grid', 'village', 'township', 'county'], s.flow_level))]
-                FROM incident_flow_steps s WHERE s.incident_id = i.id), i.flow_level) ELSE i.flow_level END AS flow_level,
-              extract(epoch FROM i.occurred_at) * 1000 AS at
-       FROM incidents i
+      flow: `CASE WHEN i.category = 'petition' THEN coalesce((SELECT max(array_position($6::text[], s.flow_level))
+               FROM incident_flow_steps s WHERE s.incident_id = i.id), array_position($6::text[], i.flow_level))
+             ELSE array_position($6::text[], i.flow_level) END`,
+      at: 'extract(epoch FROM i.occurred_at) * 1000',
+    }, `FROM incidents i
        WHERE i.village_code LIKE $1 AND i.occurred_at >= to_timestamp($2 / 1000.0) AND i.occurred_at < to_timestamp($3 / 1000.0)
-         AND (i.category IN ('criminal_case', 'public_order', 'traffic', 'work_safety', 'fire', 'petition') OR i.people_involved >= 10)
-       ORDER BY i.occurred_at, i.id`,
-      [likePrefix(query.region), yearStartMs, yearEndMs],
-    );
+         AND (i.category IN ('criminal_case', 'public_order', 'traffic', 'work_safety', 'fire', 'petition') OR i.people_involved >= 10)`,
+    'i.occurred_at, i.id', [likePrefix(query.region), yearStartMs, yearEndMs, codes, INCIDENT_LEVELS, FLOW_LEVELS]);
     const byVillage = new Map<string, ThreeNosEvent[]>();
-    for (const e of events) {
-      const list = byVillage.get(e.village_code) ?? [];
+    for (let i = 0; i < e.id.length; i++) {
+      const village = String(e.village[i]);
+      const list = byVillage.get(village) ?? [];
       list.push({
-        id: Number(e.id), category: e.category, subcategory: e.subcategory, level: e.level as 'general', peopleInvolved: e.people_involved,
-        flowLevel: e.flow_level as 'grid', occurredAtMs: Number(e.at),
+        id: e.id[i]!, category: codes[e.category[i]! - 1]!, subcategory: e.subcategory[i]! > 0 ? codes[e.subcategory[i]! - 1]! : null,
+        level: INCIDENT_LEVELS[e.level[i]! - 1]!, peopleInvolved: e.people[i]! < 0 ? null : e.people[i]!,
+        flowLevel: FLOW_LEVELS[e.flow[i]! - 1]!, occurredAtMs: e.at[i]!,
       });
-      byVillage.set(e.village_code, list);
+      byVillage.set(village, list);
     }
     const rows: VillageThreeNos[] = villages.map((v) => {
       const manual = v.no_case && v.no_accident && v.no_petition
