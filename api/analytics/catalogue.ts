@@ -3,8 +3,10 @@ import { cameraCoverageAnalytic } from './camera-coverage.js';
 import { cameraSitingAnalytic } from './camera-siting.js';
 import { flowDeadlinesAnalytic } from './flow-deadlines.js';
 import { hotspotsAnalytic } from './hotspots.js';
+import { incidentClustersAnalytic } from './incident-clusters.js';
 import { patrolCoverageAnalytic } from './patrol-coverage.js';
 import { patrolGapsAnalytic } from './patrol-gaps.js';
+import { regionSummaryAnalytic } from './region-summary.js';
 import { threeNosAnalytic } from './three-nos.js';
 
 /**
@@ -19,6 +21,9 @@ export const ANALYTICS: readonly Analytic<any>[] = [
   flowDeadlinesAnalytic,
   patrolGapsAnalytic,
   cameraSitingAnalytic,
+  // For the client (issue 6): the drill-down's figures and the incident clusters of the map.
+  regionSummaryAnalytic,
+  incidentClustersAnalytic,
 ];
 
 export function analyticById(id: string): Analytic<any> | undefined {
