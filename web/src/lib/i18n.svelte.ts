@@ -7,7 +7,8 @@
 import type { AccountRole } from '$geo/access';
 import type { ImportFormat } from '$geo/import/types';
 import type {
-  CameraStatus, GridClass, IncidentCategory, LayerId, RegionLevel, RiskLevel,
+  CameraStatus, GridClass, IncidentCategory, IncidentLevel, IncidentSource, IncidentStatus, LayerId,
+  RegionLevel, RiskLevel, WarningColour,
 } from '$geo/layers';
 import { LAYERS } from '$geo/layers';
 import type { ImportPhase, ImportRowAction } from './api/types';
@@ -75,6 +76,55 @@ export interface Messages {
   incidentCategoryName: Record<IncidentCategory, string>;
   regionLevelName: Record<RegionLevel, string>;
   riskLevelName: Record<RiskLevel, string>;
+  incidentLevelName: Record<IncidentLevel, string>;
+  incidentStatusName: Record<IncidentStatus, string>;
+  incidentSourceName: Record<IncidentSource, string>;
+  warningColourName: Record<WarningColour, string>;
+  clusterTooltip: (count: number, open: number) => string;
+  clusterRed: (n: number) => string;
+  opacity: string;
+  incidentDisplay: string;
+  incidentDisplayName: Record<'clusters' | 'heat' | 'points', string>;
+  incidentColourBy: string;
+  incidentColourByName: Record<'category' | 'level' | 'warning', string>;
+  pointsFromZoom: (zoom: number) => string;
+  filtersHeading: string;
+  timeWindow: string;
+  dateFrom: string;
+  dateTo: string;
+  windowStart: string;
+  windowEnd: string;
+  play: string;
+  pause: string;
+  hoursBand: string;
+  allDay: string;
+  hourFrom: string;
+  hourTo: string;
+  filterCategory: string;
+  filterLevel: string;
+  filterStatus: string;
+  filterSource: string;
+  filterAll: string;
+  resetFilters: string;
+  incidentsMatching: (n: number) => string;
+  windowDays: (days: number) => string;
+  drillHeading: string;
+  breadcrumbLabel: string;
+  searchPlaceholder: string;
+  searchLabel: string;
+  searchNoMatch: string;
+  figureIncidents: string;
+  figureOpen: string;
+  figureRed: string;
+  figureGrids: string;
+  figureHouseholds: string;
+  figureCameras: string;
+  figureKeyPlaces: string;
+  partsHeading: Record<'township' | 'village' | 'grid', string>;
+  drillInto: (name: string) => string;
+  noParts: string;
+  copyLink: string;
+  linkCopied: string;
   addressPointsLegend: string;
   patrolTracksLegend: string;
   cameraSectorsNote: string;
@@ -199,6 +249,55 @@ const zh: Messages = {
   },
   regionLevelName: { county: '县界', township: '乡镇（街道）界', village: '村（社区）界', natural_village: '自然村界' },
   riskLevelName: { low: '低风险', medium: '中风险', high: '高风险' },
+  incidentLevelName: { general: '一般', major: '重大', especially_major: '特别重大' },
+  incidentStatusName: { reported: '已上报', accepted: '已受理', in_progress: '处置中', escalated: '已上报上级', resolved: '已办结', closed: '已关闭' },
+  incidentSourceName: { grid_worker: '网格员上报', public: '群众反映', hotline_12345: '12345热线', camera: '视频发现' },
+  warningColourName: { red: '红色预警', orange: '橙色预警', yellow: '黄色预警' },
+  clusterTooltip: (count, open) => `${count.toLocaleString('zh-CN')} 起事件，其中未办结 ${open.toLocaleString('zh-CN')} 起\n点击放大`,
+  clusterRed: (n) => `红色预警 ${n} 起`,
+  opacity: '透明度',
+  incidentDisplay: '显示方式',
+  incidentDisplayName: { clusters: '聚合', heat: '热力', points: '点位' },
+  incidentColourBy: '着色依据',
+  incidentColourByName: { category: '类别', level: '等级', warning: '三色预警' },
+  pointsFromZoom: (zoom) => `放大到 ${zoom} 级显示单个事件`,
+  filtersHeading: '筛选',
+  timeWindow: '时间范围',
+  dateFrom: '开始日期',
+  dateTo: '结束日期',
+  windowStart: '时间窗起点',
+  windowEnd: '时间窗终点',
+  play: '播放',
+  pause: '暂停',
+  hoursBand: '时段',
+  allDay: '全天',
+  hourFrom: '起始小时',
+  hourTo: '结束小时',
+  filterCategory: '类别',
+  filterLevel: '等级',
+  filterStatus: '状态',
+  filterSource: '来源',
+  filterAll: '全部',
+  resetFilters: '重置筛选',
+  incidentsMatching: (n) => `${n.toLocaleString('zh-CN')} 起事件`,
+  windowDays: (days) => `${days} 天`,
+  drillHeading: '区域',
+  breadcrumbLabel: '当前区域',
+  searchPlaceholder: '搜索乡镇、村、网格名称或编码',
+  searchLabel: '搜索区域或网格',
+  searchNoMatch: '没有匹配的区域或网格',
+  figureIncidents: '事件',
+  figureOpen: '未办结',
+  figureRed: '红色预警',
+  figureGrids: '网格',
+  figureHouseholds: '户数',
+  figureCameras: '摄像头（在线）',
+  figureKeyPlaces: '重点场所',
+  partsHeading: { township: '下辖乡镇（街道）', village: '下辖村（社区）', grid: '网格' },
+  drillInto: (name) => `进入 ${name}`,
+  noParts: '没有下级区域',
+  copyLink: '复制链接',
+  linkCopied: '链接已复制，可分享当前视图',
   addressPointsLegend: '地址点（按户数）',
   patrolTracksLegend: '巡查轨迹',
   cameraSectorsNote: '放大后显示监控视域',
@@ -353,6 +452,55 @@ const en: Messages = {
     natural_village: 'Natural village boundary',
   },
   riskLevelName: { low: 'Low risk', medium: 'Medium risk', high: 'High risk' },
+  incidentLevelName: { general: 'General', major: 'Major', especially_major: 'Especially major' },
+  incidentStatusName: { reported: 'Reported', accepted: 'Accepted', in_progress: 'In progress', escalated: 'Escalated', resolved: 'Resolved', closed: 'Closed' },
+  incidentSourceName: { grid_worker: 'Grid worker', public: 'Public', hotline_12345: '12345 hotline', camera: 'Camera' },
+  warningColourName: { red: 'Red warning', orange: 'Orange warning', yellow: 'Yellow warning' },
+  clusterTooltip: (count, open) => `${count.toLocaleString('en')} incidents, ${open.toLocaleString('en')} open\nClick to zoom in`,
+  clusterRed: (n) => `${n} with a red warning`,
+  opacity: 'Opacity',
+  incidentDisplay: 'Display',
+  incidentDisplayName: { clusters: 'Clusters', heat: 'Heat', points: 'Points' },
+  incidentColourBy: 'Colour by',
+  incidentColourByName: { category: 'Category', level: 'Level', warning: 'Warning' },
+  pointsFromZoom: (zoom) => `Single incidents from zoom ${zoom}`,
+  filtersHeading: 'Filters',
+  timeWindow: 'Time window',
+  dateFrom: 'From date',
+  dateTo: 'To date',
+  windowStart: 'Window start',
+  windowEnd: 'Window end',
+  play: 'Play',
+  pause: 'Pause',
+  hoursBand: 'Hours',
+  allDay: 'All day',
+  hourFrom: 'From hour',
+  hourTo: 'To hour',
+  filterCategory: 'Category',
+  filterLevel: 'Level',
+  filterStatus: 'Status',
+  filterSource: 'Source',
+  filterAll: 'All',
+  resetFilters: 'Reset filters',
+  incidentsMatching: (n) => `${n.toLocaleString('en')} incidents`,
+  windowDays: (days) => `${days} days`,
+  drillHeading: 'Region',
+  breadcrumbLabel: 'Current region',
+  searchPlaceholder: 'Search townships, villages, grids by name or code',
+  searchLabel: 'Search regions or grids',
+  searchNoMatch: 'No region or grid matches',
+  figureIncidents: 'Incidents',
+  figureOpen: 'Open',
+  figureRed: 'Red warnings',
+  figureGrids: 'Grids',
+  figureHouseholds: 'Households',
+  figureCameras: 'Cameras (online)',
+  figureKeyPlaces: 'Key places',
+  partsHeading: { township: 'Townships', village: 'Villages', grid: 'Grids' },
+  drillInto: (name) => `Open ${name}`,
+  noParts: 'No parts below this region',
+  copyLink: 'Copy link',
+  linkCopied: 'Link copied: it opens this view',
   addressPointsLegend: 'Address points (by households)',
   patrolTracksLegend: 'Patrol tracks',
   cameraSectorsNote: 'View sectors appear when zoomed in',

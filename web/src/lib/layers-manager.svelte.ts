@@ -16,7 +16,14 @@ import { handleError, isAbortError } from './handle-error';
 import { i18n } from './i18n.svelte';
 
 export type LayerStatus = 'idle' | 'loading' | 'loaded' | 'error';
-export type LoadMode = 'extent' | 'viewport';
+/**
+ * extent: fetched once for the region; viewport: fetched for the view when zoomed in; aggregated:
+ * never downloaded whole (incidents: server aggregates and vector tiles, see incidents-manager).
+ */
+export type LoadMode = 'extent' | 'viewport' | 'aggregated';
+
+/** Layers too large to download: drawn from aggregates and vector tiles. */
+const AGGREGATED: ReadonlySet<LayerId> = new Set<LayerId>(['incidents']);
 
 /** A viewport fetch covers the view plus this share of its size on each side, so small pans reuse it. */
 const VIEWPORT_PADDING = 0.25;
@@ -42,6 +49,8 @@ export class LayerState<Id extends LayerId = LayerId> {
   readonly mode: LoadMode;
 
   visible = $state(false);
+  /** 0–1, the user's slider; multiplies the layer's own opacities. */
+  opacity = $state(1);
   status = $state<LayerStatus>('idle');
   /** Raw (not deeply reactive): tens of thousands of features must not be proxied. */
   data = $state.raw<LayerFeatureCollection<Id> | null>(null);
@@ -61,7 +70,7 @@ export class LayerState<Id extends LayerId = LayerId> {
   constructor(id: Id) {
     this.id = id;
     this.def = LAYERS[id];
-    this.mode = this.def.minZoom > 0 ? 'viewport' : 'extent';
+    this.mode = AGGREGATED.has(id) ? 'aggregated' : this.def.minZoom > 0 ? 'viewport' : 'extent';
     this.visible = this.def.defaultVisible;
   }
 
@@ -187,6 +196,10 @@ class LayersManager {
     }
   }
 
+  setOpacity(id: LayerId, opacity: number): void {
+    this.get(id).opacity = Math.min(1, Math.max(0, opacity));
+  }
+
   setVisible(id: LayerId, visible: boolean): void {
     const layer = this.get(id);
     layer.visible = visible;
@@ -219,6 +232,11 @@ class LayersManager {
 
   /** Loads `layer` if it is not loaded (or no longer covers the view). Resolves true when it holds data. */
   #ensureLoaded(layer: LayerState, force = false): Promise<boolean> {
+    // Its own manager loads what the view needs; nothing to fetch here.
+    if (layer.mode === 'aggregated') {
+      layer.status = 'loaded';
+      return Promise.resolve(true);
+    }
     if (layer.mode === 'extent') {
       if (!this.extent) return Promise.resolve(false);
       if (!force && (layer.status === 'loaded' || layer.status === 'loading')) {

@@ -6,12 +6,18 @@
  */
 import type { PickingInfo } from '@deck.gl/core';
 import { tick } from 'svelte';
-import { LAYER_IDS, LAYERS } from '$geo/layers';
+import { isLayerId, LAYER_IDS, LAYERS } from '$geo/layers';
+import { fetchJson } from './api/client';
+import { geometryBbox } from './map/geometry';
+import { applyViewState, parseViewState, type ViewState } from './url-state.svelte';
 import { handleError } from './handle-error';
 import { i18n } from './i18n.svelte';
 import { importManager } from './import-manager.svelte';
+import { focusManager } from './focus.svelte';
+import { incidentsManager } from './incidents-manager.svelte';
 import { layersManager } from './layers-manager.svelte';
-import { AtlasMap } from './map/atlas-map';
+import { AtlasMap, type MapHit } from './map/atlas-map';
+import { selectionManager, type Selection } from './selection.svelte';
 import { rendererOfLayerId, RENDERERS } from './map-layers';
 import { regionsManager } from './regions-manager.svelte';
 import { atlasTestHook } from './test-hook';
@@ -25,6 +31,41 @@ const ZOOM_BREAKS: readonly number[] = [...new Set([
   ...LAYER_IDS.map((id) => LAYERS[id].minZoom),
 ])].filter((z) => z > 0).sort((a, b) => a - b);
 
+/** Focuses the grid `code` of a shared link (its name and frame come from the API). */
+async function restoreGrid(code: string, villageCode: string): Promise<void> {
+  try {
+    const f = await fetchJson<GeoJSON.Feature>(`/api/layers/grids/features/${encodeURIComponent(code)}`);
+    const p = (f.properties ?? {}) as { name?: string; village_code?: string };
+    if (f.geometry && p.village_code === villageCode) focusManager.focusGrid(villageCode, { code, name: p.name ?? code, bbox: geometryBbox(f.geometry) });
+  } catch (error) {
+    handleError(error, i18n.t.loadLayerFailed(i18n.layerTitle('grids')));
+  }
+}
+
+/** Re-selects the inspected feature of a shared link (`layer:id`, catalogue layers only). */
+async function restoreSelection(sel: string): Promise<void> {
+  const [layer, id] = sel.split(':');
+  if (!layer || !id || !isLayerId(layer)) return;
+  try {
+    const f = await fetchJson<GeoJSON.Feature>(`/api/layers/${layer}/features/${encodeURIComponent(id)}`);
+    const bbox = f.geometry ? geometryBbox(f.geometry) : null;
+    const lngLat: [number, number] = bbox ? [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2] : [0, 0];
+    selectionManager.select({ layer, id: f.id ?? id, properties: (f.properties ?? {}) as Record<string, unknown>, lngLat });
+  } catch {
+    // A feature that is gone (or outside the reader's region) is simply not selected.
+  }
+}
+
+/** Turns a map hit into the inspector's selection, or null when the hit is nothing to inspect. */
+function selectionOf(hit: MapHit, lngLat: [number, number]): Selection | null {
+  const owner = hit.layerId.split(':', 1)[0]!;
+  const properties = hit.properties
+    ?? ((hit.object as { properties?: Record<string, unknown> }).properties ?? null);
+  if (!properties) return null;
+  const id = (properties.id ?? properties.code ?? null) as string | number | null;
+  return { layer: owner, id, properties, lngLat };
+}
+
 function describe(info: PickingInfo): string | null {
   if (!info.layer || info.object === undefined || info.object === null) return null;
   return rendererOfLayerId(info.layer.id)?.describe?.(info.object, i18n.t, i18n.locale) ?? null;
@@ -35,6 +76,8 @@ class MapManager {
   /** True once the style has loaded and sources accept data. */
   styleLoaded = $state(false);
   zoom = $state(9);
+  /** The view read from the URL at start (the URL writer waits for it, so it never overwrites it). */
+  restored = $state.raw<ViewState | null>(null);
   /** True once every default layer is loaded and the map has drawn it. */
   ready = $state(false);
   /**
@@ -71,6 +114,7 @@ class MapManager {
       this.zoom = atlas.map.getZoom();
     });
     atlas.map.on('moveend', () => this.#scheduleViewUpdate());
+    atlas.onClick((lngLat, hit) => this.#click(atlas, lngLat, hit));
 
     const [root, layersListed] = await Promise.all([
       regionsManager.load(), layersManager.loadAllowed(), atlas.whenLoaded(),
@@ -86,11 +130,23 @@ class MapManager {
       return;
     }
 
-    atlas.fitBbox(root.bbox);
+    // A shared link (or a reload) brings its view with it: filters, layers, focus, viewport.
+    const view = parseViewState(window.location.search);
+    applyViewState(view);
+    if (view.grid && focusManager.node) await restoreGrid(view.grid, focusManager.node.code);
+    if (stale()) return;
+    if (view.selection) void restoreSelection(view.selection);
+    if (view.map) atlas.map.jumpTo({ center: [view.map.lon, view.map.lat], zoom: view.map.zoom });
+    else atlas.fitBbox(focusManager.bbox ?? root.bbox);
     this.zoom = atlas.map.getZoom();
     this.#updateView();
-    const ok = await layersManager.start(root.bbox);
+    const incidents = layersManager.find('incidents');
+    const [ok] = await Promise.all([
+      layersManager.start(root.bbox),
+      incidents ? incidentsManager.sync(incidents.visible, this.zoom, atlas.viewBbox()) : Promise.resolve(),
+    ]);
     if (stale()) return;
+    this.restored = view;
     hook.failed = layersManager.layers
       .filter((l) => l.def.defaultVisible && l.status === 'error')
       .map((l) => l.id);
@@ -108,14 +164,28 @@ class MapManager {
     window.clearTimeout(this.#viewTimer);
     regionsManager.reset();
     layersManager.reset();
+    incidentsManager.reset();
+    selectionManager.reset();
+    focusManager.reset();
     importManager.reset();
     this.atlas?.destroy();
     this.atlas = null;
     this.styleLoaded = false;
     this.ready = false;
+    this.restored = null;
     const hook = atlasTestHook();
     hook.map = null;
     hook.ready = false;
+  }
+
+  /** A click: answers a pending point pick, zooms into a cluster, or selects what it hit. */
+  #click(atlas: AtlasMap, lngLat: [number, number], hit: MapHit | null): void {
+    if (!selectionManager.picking && hit?.layerId === 'incidents:clusters') {
+      const c = hit.object as { lon: number; lat: number };
+      atlas.map.easeTo({ center: [c.lon, c.lat], zoom: Math.min(atlas.map.getZoom() + 2, 19), duration: 400 });
+      return;
+    }
+    selectionManager.handleClick(lngLat, hit ? selectionOf(hit, lngLat) : null);
   }
 
   #scheduleViewUpdate(): void {

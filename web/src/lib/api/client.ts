@@ -194,3 +194,23 @@ export function fetchImportJob(id: string, query: ImportRowsQuery = {}, signal?:
   const qs = params.toString();
   return getJson<ImportJob>(`/api/imports/jobs/${encodeURIComponent(id)}${qs ? `?${qs}` : ''}`, signal);
 }
+
+/**
+ * One analytic (`/api/analytics/{id}`) as JSON or GeoJSON. `params` are the shared analytics
+ * parameters (region, from, to, hours, category, level, status, source) plus the analytic's own.
+ */
+export function fetchAnalytic<T>(id: string, params: URLSearchParams, signal?: AbortSignal): Promise<T> {
+  const qs = params.toString().replaceAll('%2C', ',');
+  return getJson<T>(`/api/analytics/${encodeURIComponent(id)}${qs ? `?${qs}` : ''}`, signal);
+}
+
+/** The same-origin URL of an analytic's download (`format=csv` or `geojson`), for a link or `fetch`. */
+export function analyticUrl(id: string, params: URLSearchParams): string {
+  const qs = params.toString().replaceAll('%2C', ',');
+  return `/api/analytics/${encodeURIComponent(id)}${qs ? `?${qs}` : ''}`;
+}
+
+/** Plain GET of any same-origin API path as JSON (for endpoints without a typed helper). */
+export function fetchJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return getJson<T>(path, signal);
+}

@@ -99,6 +99,14 @@ export const regionsRenderer: MapLayerRenderer<'regions'> = {
           filter: levelIs('county'),
           paint: { 'fill-color': COUNTY_FILL, 'fill-opacity': 1 },
         },
+        {
+          // Invisible, but it makes a village clickable anywhere inside it (for the inspector).
+          id: 'regions:village-hit',
+          type: 'fill',
+          source: sourceId,
+          filter: levelIs('village'),
+          paint: { 'fill-color': COUNTY_FILL, 'fill-opacity': 0 },
+        },
       ],
       overlay: [
         boundaryLine(sourceId, 'natural_village', NATURAL_VILLAGE_MIN_ZOOM),

@@ -3,7 +3,7 @@
  * in this folder exporting one `MapLayerRenderer`; the map view knows nothing layer-specific.
  */
 import type { Layer } from '@deck.gl/core';
-import type { LayerSpecification } from 'maplibre-gl';
+import type { LayerSpecification, SourceSpecification } from 'maplibre-gl';
 import type { LayerId } from '$geo/layers';
 import type { LayerFeatureCollection } from '../api/types';
 import type { Lang, Messages } from '../i18n.svelte';
@@ -44,6 +44,21 @@ export interface MapLayerRenderer<Id extends LayerId = LayerId> {
    * (memoise derived arrays on the collection) so deck.gl does not rebuild its buffers.
    */
   deckLayers(data: LayerFeatureCollection<Id> | null, ctx: RenderContext): DeckLayerSet;
+  /**
+   * Sources of its own beyond the layer's GeoJSON source (vector tiles, aggregates), added to the
+   * style once. Their ids must start with `${id}:`.
+   */
+  sources?(): Record<string, SourceSpecification>;
+  /**
+   * What its own sources should hold now (tile URLs carrying the filters, aggregate GeoJSON), read
+   * in a reactive effect: the map applies a change when the returned values change.
+   */
+  sourceState?(): Record<string, { tiles?: string[]; data?: GeoJSON.FeatureCollection }>;
+  /**
+   * Per MapLibre layer: whether it shows and paint values that depend on client state (a colour
+   * scheme, a display mode), applied after the checkbox. Absent layers follow the checkbox alone.
+   */
+  styleState?(ctx: RenderContext): Record<string, { visible?: boolean; paint?: Record<string, unknown> }>;
   /** Zoom levels at which `deckLayers` changes what it shows. */
   readonly zoomBreaks: readonly number[];
   /** Tooltip text for a picked deck.gl object of this layer (`locale` is a BCP 47 tag), or null for none. */

@@ -23,6 +23,7 @@ export function buildBaseStyle(): StyleSpecification {
       tolerance: 0.5,
     };
   }
+  for (const id of LAYER_IDS) Object.assign(sources, rendererFor(id).sources?.() ?? {});
   const base: LayerSpecification[] = [];
   const overlay: LayerSpecification[] = [];
   for (const id of DRAW_ORDER) {
@@ -42,8 +43,13 @@ export function buildBaseStyle(): StyleSpecification {
   };
 }
 
+/** The MapLibre layers of catalogue layer `id`, as its renderer declares them. */
+export function styleLayerSpecsOf(id: LayerId): LayerSpecification[] {
+  const set = rendererFor(id).styleLayers(sourceIdOf(id));
+  return [...set.base, ...set.overlay];
+}
+
 /** MapLibre layer ids belonging to catalogue layer `id` (for showing and hiding it). */
 export function styleLayerIdsOf(id: LayerId): string[] {
-  const set = rendererFor(id).styleLayers(sourceIdOf(id));
-  return [...set.base, ...set.overlay].map((l) => l.id);
+  return styleLayerSpecsOf(id).map((l) => l.id);
 }

@@ -2,7 +2,9 @@
  * Colours shared by the map layers and the legend, so the two never disagree.
  * RGB triples (deck.gl wants arrays); `hex()` gives the CSS form for MapLibre and the legend.
  */
-import type { CameraStatus, GridClass, IncidentCategory, RegionLevel, RiskLevel } from '$geo/layers';
+import type {
+  CameraStatus, GridClass, IncidentCategory, IncidentLevel, RegionLevel, RiskLevel, WarningColour,
+} from '$geo/layers';
 
 export type Rgb = readonly [number, number, number];
 
@@ -59,3 +61,17 @@ export function hex([r, g, b]: Rgb): string {
 export function rgba([r, g, b]: Rgb, alpha: number): [number, number, number, number] {
   return [r, g, b, alpha];
 }
+
+export const INCIDENT_LEVEL_COLOURS: Record<IncidentLevel, Rgb> = {
+  general: [92, 124, 250],
+  major: [247, 103, 7],
+  especially_major: [201, 42, 42],
+};
+
+/** Three-colour warnings of major instability issues; incidents without one are grey. */
+export const WARNING_COLOUR_COLOURS: Record<WarningColour | 'none', Rgb> = {
+  red: [224, 49, 49],
+  orange: [253, 126, 20],
+  yellow: [250, 204, 21],
+  none: [134, 142, 150],
+};
