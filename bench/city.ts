@@ -163,9 +163,12 @@ export function machine(): string {
   return `commit ${startRevision}${now === startRevision ? '' : ` (HEAD moved to ${now} during the run)`}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 }
 
-/** The app on the city's database, in this process and over a real socket on 127.0.0.1. */
-export async function serveCity(city: { db: Db }) {
-  const app = createApp({ db: city.db, log: createLogger('warn'), webDist: null });
+/**
+ * The app on the city's database, in this process and over a real socket on 127.0.0.1 (serving the
+ * built client from `webDist` when given).
+ */
+export async function serveCity(city: { db: Db }, webDist: string | null = null) {
+  const app = createApp({ db: city.db, log: createLogger('warn'), webDist });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

@@ -37,3 +37,18 @@ export async function openContext(browser: Browser): Promise<{ context: BrowserC
   page.on('pageerror', (e) => log.consoleErrors.push(String(e)));
   return { context, page, log };
 }
+
+/** Loading the county into a software-rendered map takes a while on a shared machine. */
+export const MAP_READY_MS = 120_000;
+
+/** Fills and submits the sign-in form. */
+export async function signInThroughForm(page: Page, username: string, password: string): Promise<void> {
+  await page.getByTestId('login-form').waitFor();
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Resolves once the client says its first screen is drawn (`window.__atlas.ready`). */
+export const waitForMap = (page: Page) =>
+  page.waitForFunction(() => (window as any).__atlas?.ready === true, null, { timeout: MAP_READY_MS });

@@ -19,7 +19,7 @@ export function pathTo(root: RegionNode | null, code: string): RegionNode[] | nu
   if (root.code === code) return [root];
   // Codes nest by prefix (6 → 9 → 12 → 15 digits), so one branch is followed, not the whole tree.
   for (const child of root.children) {
-    if (code.startsWith(child.code)) {
+    if (code.startsWith(regionPrefix(child))) {
       const rest = pathTo(child, code);
       if (rest) return [root, ...rest];
     }

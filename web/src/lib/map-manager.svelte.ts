@@ -19,6 +19,7 @@ import { layersManager } from './layers-manager.svelte';
 import { AtlasMap, type MapHit } from './map/atlas-map';
 import { selectionManager, type Selection } from './selection.svelte';
 import { rendererOfLayerId, RENDERERS } from './map-layers';
+import { regionFiguresManager } from './region-figures.svelte';
 import { regionsManager } from './regions-manager.svelte';
 import { atlasTestHook } from './test-hook';
 
@@ -144,6 +145,7 @@ class MapManager {
     const [ok] = await Promise.all([
       layersManager.start(root.bbox),
       incidents ? incidentsManager.sync(incidents.visible, this.zoom, atlas.viewBbox()) : Promise.resolve(),
+      regionFiguresManager.sync(),
     ]);
     if (stale()) return;
     this.restored = view;
@@ -165,6 +167,7 @@ class MapManager {
     regionsManager.reset();
     layersManager.reset();
     incidentsManager.reset();
+    regionFiguresManager.reset();
     selectionManager.reset();
     focusManager.reset();
     importManager.reset();

@@ -35,16 +35,25 @@ class RegionFiguresManager {
   errorMessage = $state<string | null>(null);
   #controller: AbortController | null = null;
   #key = '';
+  #pending: Promise<void> = Promise.resolve();
 
-  /** Loads the figures for the current filters and focus unless they are already loaded or loading. */
-  async sync(force = false): Promise<void> {
+  /**
+   * Loads the figures for the current filters and focus unless they are already loaded; when the
+   * same figures are being loaded, resolves with that load.
+   */
+  sync(force = false): Promise<void> {
     const params = scopedParams(filtersManager.analyticsParams());
     const key = params.toString();
-    if (!force && key === this.#key && this.status !== 'error') return;
+    if (!force && key === this.#key && this.status !== 'error') return this.#pending;
+    this.#key = key;
+    this.#pending = this.#load(params);
+    return this.#pending;
+  }
+
+  async #load(params: URLSearchParams): Promise<void> {
     this.#controller?.abort();
     const controller = new AbortController();
     this.#controller = controller;
-    this.#key = key;
     this.status = 'loading';
     this.errorMessage = null;
     try {

@@ -11,6 +11,7 @@ import { GRID_CLASS_COLOURS, hex } from '../map/palette';
 import {
   LABEL_FONT_FAMILY, LABEL_FONT_SETTINGS, LABEL_OUTLINE_COLOUR, LABEL_OUTLINE_WIDTH, memoOn,
 } from './shared';
+import { focusManager } from '../focus.svelte';
 import { noDeckLayers, type MapLayerRenderer } from './types';
 
 const GRID_LABEL_MIN_ZOOM = 14;
@@ -66,8 +67,23 @@ export const gridsRenderer: MapLayerRenderer<'grids'> = {
           },
         },
       ],
-      overlay: [],
+      overlay: [
+        {
+          // The grid the drill-down focuses, outlined above every fill.
+          id: 'grids:focus',
+          type: 'line',
+          source: sourceId,
+          filter: ['==', ['get', 'code'], ''],
+          layout: { 'line-join': 'round' },
+          paint: { 'line-color': '#d9480f', 'line-width': 3.5 },
+        },
+      ],
     };
+  },
+
+  styleState(ctx) {
+    const code = focusManager.grid?.code ?? '';
+    return { 'grids:focus': { visible: ctx.visible && code !== '', filter: ['==', ['get', 'code'], code] } };
   },
 
   deckLayers(data, ctx) {

@@ -3,7 +3,7 @@
  * in this folder exporting one `MapLayerRenderer`; the map view knows nothing layer-specific.
  */
 import type { Layer } from '@deck.gl/core';
-import type { LayerSpecification, SourceSpecification } from 'maplibre-gl';
+import type { FilterSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
 import type { LayerId } from '$geo/layers';
 import type { LayerFeatureCollection } from '../api/types';
 import type { Lang, Messages } from '../i18n.svelte';
@@ -29,6 +29,13 @@ export interface StyleLayerSet {
   base: LayerSpecification[];
   /** Lines that must stay above all fills (boundaries, tracks). */
   overlay: LayerSpecification[];
+}
+
+/** Client state applied to one MapLibre layer: visibility, paint values, a filter. */
+export interface StyleLayerState {
+  visible?: boolean;
+  paint?: Record<string, unknown>;
+  filter?: FilterSpecification;
 }
 
 export interface MapLayerRenderer<Id extends LayerId = LayerId> {
@@ -58,7 +65,7 @@ export interface MapLayerRenderer<Id extends LayerId = LayerId> {
    * Per MapLibre layer: whether it shows and paint values that depend on client state (a colour
    * scheme, a display mode), applied after the checkbox. Absent layers follow the checkbox alone.
    */
-  styleState?(ctx: RenderContext): Record<string, { visible?: boolean; paint?: Record<string, unknown> }>;
+  styleState?(ctx: RenderContext): Record<string, StyleLayerState>;
   /** Zoom levels at which `deckLayers` changes what it shows. */
   readonly zoomBreaks: readonly number[];
   /** Tooltip text for a picked deck.gl object of this layer (`locale` is a BCP 47 tag), or null for none. */

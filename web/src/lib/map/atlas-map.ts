@@ -11,6 +11,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { LayerId } from '$geo/layers';
 import type { Bbox, FeatureCollection } from '../api/types';
+import type { StyleLayerState } from '../map-layers/types';
 import type { Messages } from '../i18n.svelte';
 import { buildBaseStyle, sourceIdOf, styleLayerIdsOf, styleLayerSpecsOf } from './base-style';
 
@@ -160,9 +161,10 @@ export class AtlasMap {
   }
 
   /** Applies a renderer's `styleState`: per MapLibre layer visibility and paint values. */
-  applyStyleState(state: Record<string, { visible?: boolean; paint?: Record<string, unknown> }>): void {
-    for (const [layerId, { visible, paint }] of Object.entries(state)) {
+  applyStyleState(state: Record<string, StyleLayerState>): void {
+    for (const [layerId, { visible, paint, filter }] of Object.entries(state)) {
       if (!this.map.getLayer(layerId)) continue;
+      if (filter) this.map.setFilter(layerId, filter);
       if (visible !== undefined) this.map.setLayoutProperty(layerId, 'visibility', visible ? 'visible' : 'none');
       for (const [name, value] of Object.entries(paint ?? {})) {
         // setPaintProperty compares with the current value itself, so unchanged values cost nothing.
