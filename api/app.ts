@@ -27,6 +27,7 @@ import { unavailableResponse } from './status-page.js';
 import { findRegionTree } from './regions/region.repository.js';
 import { layerRoutes } from './routes/layers.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { basemapRoutes, type BasemapSettings } from './routes/basemap.js';
 
 export interface AppEnv {
   Variables: {
@@ -55,6 +56,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Largest import file (POST /api/imports), in bytes. */
   importMaxBytes?: number;
+  /** The base map's settings (ATLAS_BASEMAP_STYLE, ATLAS_BASEMAP_PMTILES); default the built-in one. */
+  basemap?: BasemapSettings;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -63,7 +66,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * The whole HTTP surface. Tests call `app.request(path)` without a socket.
  * Content-Security-Policy keeps the client on its own origin: the product must work offline.
  */
-export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = {}, maxBodyBytes = 1024 * 1024, importMaxBytes = DEFAULT_IMPORT_LIMITS.maxBytes }: AppOptions) {
+export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = {}, maxBodyBytes = 1024 * 1024, importMaxBytes = DEFAULT_IMPORT_LIMITS.maxBytes, basemap = {} }: AppOptions) {
   const app = new Hono<AppEnv>();
   const settings: AuthSettings = { idleMinutes: auth.idleMinutes ?? 30, absoluteHours: auth.absoluteHours ?? 12 };
   const throttle = auth.throttle ?? new LoginThrottle();
@@ -147,6 +150,7 @@ export function createApp({ db, log, webDist, webStatus = () => 'ready', auth = 
   const imports = new Hono<AppEnv>();
   imports.use('*', authenticate(settings));
   app.route('/api/imports', imports.route('/', importRoutes({ maxBytes: importMaxBytes, log })));
+  app.route('/api/basemap', basemapRoutes(settings, basemap));
   const api = scoped();
   api.get('/regions/tree', async (c) => {
     const root = await findRegionTree(c.var.tx);

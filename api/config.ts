@@ -1,4 +1,5 @@
 import { DEFAULT_IMPORT_LIMITS } from '../geo/import/types.js';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -36,6 +37,15 @@ const envSchema = z.object({
   /** Largest file one import takes, in bytes (also the most an archive may unpack to). */
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 * 1024 * 1024).default(DEFAULT_IMPORT_LIMITS.maxBytes),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * A MapLibre style to use as the base map instead of the built-in one: a path on this server
+   * (`/basemap/style.json`) or an http(s) URL on the intranet (docs/basemap.md).
+   */
+  ATLAS_BASEMAP_STYLE: z.string().refine((v) => /^\/(?!\/)/.test(v) || (/^https?:\/\//i.test(v) && URL.canParse(v)), {
+    message: 'must be a path on this server (/…) or an http(s) URL',
+  }).optional(),
+  /** A .pmtiles vector archive, served to signed-in clients at /api/basemap/tiles.pmtiles. */
+  ATLAS_BASEMAP_PMTILES: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -51,9 +61,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
   }
+  const pmtiles = parsed.data.ATLAS_BASEMAP_PMTILES === undefined ? undefined : resolve(parsed.data.ATLAS_BASEMAP_PMTILES);
+  if (pmtiles !== undefined && !statSync(pmtiles, { throwIfNoEntry: false })?.isFile()) {
+    throw new Error(`Invalid configuration: ATLAS_BASEMAP_PMTILES: no file at ${pmtiles}`);
+  }
   return {
     ...parsed.data,
     PINGAN_DATA_DIR: resolve(parsed.data.PINGAN_DATA_DIR),
     PINGAN_WEB_DIST: resolve(parsed.data.PINGAN_WEB_DIST),
+    ATLAS_BASEMAP_PMTILES: pmtiles,
   };
 }

@@ -74,6 +74,7 @@ try {
   const app = createApp({
     db, log, webDist: config.PINGAN_WEB_DIST, webStatus: () => webStatus, maxBodyBytes: config.MAX_BODY_BYTES, importMaxBytes: config.IMPORT_MAX_BYTES,
     auth: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS, cookieSecure: config.COOKIE_SECURE },
+    basemap: { styleUrl: config.ATLAS_BASEMAP_STYLE, pmtilesPath: config.ATLAS_BASEMAP_PMTILES },
   });
   handler = app.fetch;
   log.info('ready', { database: db.kind, seconds: Math.round((performance.now() - started) / 100) / 10 });

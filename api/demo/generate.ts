@@ -17,6 +17,7 @@
  *   the budget and is skipped, and at very small scales grids may hold a single address point.
  */
 import { holidayCalendar, localDate, localToUtcMs, WorkCalendar, DAY_MS } from './calendar.js';
+import { generateBasemap } from './generate-basemap.js';
 import { generateAddressPoints, generateCameras, Sampler } from './generate-points.js';
 import { generateIncidents } from './generate-incidents.js';
 import { generatePatrols } from './generate-patrols.js';
@@ -121,6 +122,7 @@ export function generateDemoCounty(options: DemoOptions): DemoCounty {
   // ~560 000 vertices for 30 days of one county keeps the scale-1 load well within its time budget.
   const vertexBudget = Math.round(560_000 * regionScale * (patrolDays / 30));
   const patrolTracks = generatePatrols(root, world, sampler, staff.map((s) => s.id), patrolDays, now, vertexBudget);
+  const basemapFeatures = generateBasemap(root, world);
 
   const counts: DemoCounts = {
     regions: world.regions.length,
@@ -136,6 +138,7 @@ export function generateDemoCounty(options: DemoOptions): DemoCounty {
     patrol_tracks: patrolTracks.length,
     three_nos_assessments: activity.threeNos.length,
     calendar_days: calendarDays.length,
+    basemap_features: basemapFeatures.length,
     app_meta: 1,
   };
   return {
@@ -152,6 +155,7 @@ export function generateDemoCounty(options: DemoOptions): DemoCounty {
     patrolTracks,
     threeNosAssessments: activity.threeNos,
     calendarDays,
+    basemapFeatures,
     meta: { seed, scale, generatedAt: now.toISOString(), counts },
   };
 }

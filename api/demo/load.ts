@@ -32,6 +32,7 @@ const SQL = {
   patrolTracks: sql('insert-patrol-tracks'),
   threeNos: sql('insert-three-nos'),
   calendarDays: sql('insert-calendar-days'),
+  basemap: sql('insert-basemap'),
 };
 
 /** Rows per INSERT: ~5 000 keeps each jsonb parameter at a few MB on both engines. */
@@ -79,6 +80,7 @@ export async function loadDemoCounty(db: Db, demo: DemoCounty, onProgress?: Demo
         [offset.staff], demo.patrolTracks.length, progress),
       three_nos_assessments: await run('three_nos_assessments', SQL.threeNos, demo.threeNosAssessments),
       calendar_days: await run('calendar_days', SQL.calendarDays, demo.calendarDays),
+      basemap_features: await run('basemap_features', SQL.basemap, demo.basemapFeatures),
       app_meta: 0,
     };
 

@@ -7,7 +7,7 @@
  * Ids are given only where other rows refer to them (grid versions, key places, staff, incidents);
  * they start at 1 and the loader shifts them past any rows already in the database.
  */
-import type { MultiPolygon, Point, Polygon } from 'geojson';
+import type { LineString, MultiPolygon, Point, Polygon } from 'geojson';
 import type {
   CameraKind, CameraStatus, FlowLevel, GridClass, IncidentCategory, IncidentLevel, IncidentSource,
   IncidentStatus, KeyPlaceType, MediationOutcome, MediatorKind, RegionLevel, RiskLevel, WarningColour,
@@ -199,6 +199,18 @@ export interface DemoCalendarDay {
   name: string | null;
 }
 
+/** Kinds of base-map lines (sql/migrations/0008_basemap.sql). */
+export type BasemapKind = 'expressway' | 'county_road' | 'village_road' | 'river';
+
+/** A road or river of the base map (api/demo/generate-basemap.ts). */
+export interface DemoBasemapFeature {
+  kind: BasemapKind;
+  name: string;
+  /** 1 = the major one of its kind (main river, expressway), 2 = minor (tributary, provincial road). */
+  rank: 1 | 2;
+  geom: LineString;
+}
+
 /** Row counts per table. */
 export interface DemoCounts {
   regions: number;
@@ -214,6 +226,7 @@ export interface DemoCounts {
   patrol_tracks: number;
   three_nos_assessments: number;
   calendar_days: number;
+  basemap_features: number;
   app_meta: number;
 }
 
@@ -238,5 +251,6 @@ export interface DemoCounty {
   patrolTracks: DemoPatrolTrack[];
   threeNosAssessments: DemoThreeNosAssessment[];
   calendarDays: DemoCalendarDay[];
+  basemapFeatures: DemoBasemapFeature[];
   meta: DemoMeta;
 }

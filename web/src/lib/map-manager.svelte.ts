@@ -17,6 +17,7 @@ import { focusManager } from './focus.svelte';
 import { incidentsManager } from './incidents-manager.svelte';
 import { layersManager } from './layers-manager.svelte';
 import { AtlasMap, type MapHit } from './map/atlas-map';
+import { BASEMAP_ZOOM_BREAKS, prepareBasemap, type PreparedBasemap } from './map/basemap';
 import { selectionManager, type Selection } from './selection.svelte';
 import { rendererOfLayerId, RENDERERS } from './map-layers';
 import { regionFiguresManager } from './region-figures.svelte';
@@ -30,6 +31,7 @@ const VIEW_SETTLE_MS = 250;
 const ZOOM_BREAKS: readonly number[] = [...new Set([
   ...Object.values(RENDERERS).flatMap((r) => r.zoomBreaks),
   ...LAYER_IDS.map((id) => LAYERS[id].minZoom),
+  ...BASEMAP_ZOOM_BREAKS,
 ])].filter((z) => z > 0).sort((a, b) => a - b);
 
 /** Focuses the grid `code` of a shared link (its name and frame come from the API). */
@@ -74,6 +76,8 @@ function describe(info: PickingInfo): string | null {
 
 class MapManager {
   atlas = $state.raw<AtlasMap | null>(null);
+  /** The base map in use (its road and river labels join the deck.gl labels). */
+  basemap = $state.raw<PreparedBasemap | null>(null);
   /** True once the style has loaded and sources accept data. */
   styleLoaded = $state(false);
   zoom = $state(9);
@@ -103,12 +107,17 @@ class MapManager {
     hook.failed = [];
     let atlas: AtlasMap;
     try {
-      atlas = new AtlasMap({ container, tooltip: describe });
+      atlas = new AtlasMap({ container, tooltip: describe, basemap: await prepareBasemap() });
+      if (stale()) {
+        atlas.destroy();
+        return;
+      }
     } catch (error) {
       hook.error = handleError(error, i18n.t.mapFailed) ?? i18n.t.mapFailed;
       return;
     }
     this.atlas = atlas;
+    this.basemap = atlas.basemap;
     hook.map = atlas.map;
     this.zoom = atlas.map.getZoom();
     atlas.map.on('zoom', () => {

@@ -214,3 +214,28 @@ export function analyticUrl(id: string, params: URLSearchParams): string {
 export function fetchJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return getJson<T>(path, signal);
 }
+
+/** The base map the server is set up for (`GET /api/basemap/style.json`; docs/basemap.md). */
+export type BasemapConfig =
+  | { mode: 'builtin' }
+  | { mode: 'style'; styleUrl: string; pmtilesUrl?: string }
+  | { mode: 'pmtiles'; url: string };
+
+/** Properties of a built-in base-map line (`basemap_features`). */
+export interface BasemapProperties {
+  kind: 'expressway' | 'county_road' | 'village_road' | 'river';
+  name: string;
+  /** 1 = main river / expressway, 2 = tributary / provincial road. */
+  rank: 1 | 2;
+}
+
+export type BasemapFeatureCollection = GeoJSON.FeatureCollection<GeoJSON.LineString | GeoJSON.MultiLineString, BasemapProperties>;
+
+export function fetchBasemapConfig(signal?: AbortSignal): Promise<BasemapConfig> {
+  return getJson<BasemapConfig>('/api/basemap/style.json', signal);
+}
+
+/** The built-in base map's roads and rivers (all of them: a few hundred lines). */
+export function fetchBasemapFeatures(signal?: AbortSignal): Promise<BasemapFeatureCollection> {
+  return getJson<BasemapFeatureCollection>('/api/basemap/features', signal);
+}

@@ -14,6 +14,7 @@ import type { Bbox, FeatureCollection } from '../api/types';
 import type { StyleLayerState } from '../map-layers/types';
 import type { Messages } from '../i18n.svelte';
 import { buildBaseStyle, sourceIdOf, styleLayerIdsOf, styleLayerSpecsOf } from './base-style';
+import { addOwnStyle, composeStyle, type PreparedBasemap } from './basemap';
 
 // MapLibre 6 cannot find its worker inside a Vite bundle on its own; point it at the emitted file.
 setWorkerUrl(workerUrl);
@@ -58,19 +59,24 @@ export interface MapHit {
 
 export interface AtlasMapOptions {
   container: HTMLElement;
+  /** The base map under our layers (built-in roads and rivers, an internal style, or PMTiles). */
+  basemap?: PreparedBasemap;
   /** Text for a hovered deck.gl object, or null for no tooltip. */
   tooltip?: (info: PickingInfo) => string | null;
 }
 
 export class AtlasMap {
   readonly map: MapLibreMap;
+  readonly basemap: PreparedBasemap | null;
   readonly #overlay: MapLibreOverlay;
   readonly #loaded: Promise<void>;
 
-  constructor({ container, tooltip }: AtlasMapOptions) {
+  constructor({ container, tooltip, basemap }: AtlasMapOptions) {
+    const own = buildBaseStyle();
+    this.basemap = basemap ?? null;
     this.map = new MapLibreMap({
       container,
-      style: buildBaseStyle(),
+      style: basemap ? composeStyle(own, basemap) : own,
       center: INITIAL_CENTRE,
       zoom: INITIAL_ZOOM,
       minZoom: 5,
@@ -101,6 +107,8 @@ export class AtlasMap {
     });
     this.map.addControl(this.#overlay);
 
+    // An internal style is the base: our own sources and layers go on top once it has loaded.
+    if (basemap?.mode === 'style') this.map.once('style.load', () => addOwnStyle(this.map, own, basemap));
     this.#loaded = new Promise((resolve) => {
       if (this.map.loaded()) resolve();
       else this.map.once('load', () => resolve());
