@@ -2,8 +2,10 @@ import type { Analytic } from './analytic.js';
 import { cameraCoverageAnalytic } from './camera-coverage.js';
 import { cameraSitingAnalytic } from './camera-siting.js';
 import { flowDeadlinesAnalytic } from './flow-deadlines.js';
+import { gridMetricsAnalytic } from './grid-metrics.js';
 import { hotspotsAnalytic } from './hotspots.js';
 import { incidentClustersAnalytic } from './incident-clusters.js';
+import { incidentRhythmAnalytic } from './incident-rhythm.js';
 import { patrolCoverageAnalytic } from './patrol-coverage.js';
 import { patrolGapsAnalytic } from './patrol-gaps.js';
 import { regionSummaryAnalytic } from './region-summary.js';
@@ -24,6 +26,10 @@ export const ANALYTICS: readonly Analytic<any>[] = [
   // For the client (issue 6): the drill-down's figures and the incident clusters of the map.
   regionSummaryAnalytic,
   incidentClustersAnalytic,
+  // The analyst views (issue 6 §5): incidents by hour of day × weekday.
+  incidentRhythmAnalytic,
+  // The analytic map layers (issue 6): figures per grid for the choropleth and the grid inspector.
+  gridMetricsAnalytic,
 ];
 
 export function analyticById(id: string): Analytic<any> | undefined {

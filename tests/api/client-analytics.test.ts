@@ -109,8 +109,8 @@ describeEachDatabase('client analytics', ({ db, owner }) => {
     it("splits the county into its townships, with the village's incidents in its township", async () => {
       const res = await result(`/api/analytics/region-summary?${month}`);
       expect(res.partKind).toBe('township');
-      const [{ n }] = await owner().query<{ n: number }>(`SELECT count(*)::int AS n FROM regions WHERE level = 'township'`);
-      expect(res.parts).toHaveLength(n);
+      const [townships] = await owner().query<{ n: number }>(`SELECT count(*)::int AS n FROM regions WHERE level = 'township'`);
+      expect(res.parts).toHaveLength(townships!.n);
       expect(res.totals.incidents).toBe(5);
       expect(res.totals.open).toBe(4);
       expect(res.totals.red).toBe(1);

@@ -6,6 +6,7 @@
  */
 import type { Bbox, RegionNode } from './api/types';
 import { regionsManager } from './regions-manager.svelte';
+import { sessionManager } from './session-manager.svelte';
 
 export interface GridFocus {
   code: string;
@@ -35,16 +36,32 @@ export function regionPrefix(node: Pick<RegionNode, 'code' | 'level'>): string {
 }
 
 class FocusManager {
-  /** The focused region's code; null = the whole tree (the user's own root). */
+  /** The focused region's code; null = the user's own region (home). */
   code = $state<string | null>(null);
   grid = $state.raw<GridFocus | null>(null);
+
+  /**
+   * The signed-in user's region: the tree holds its ancestors too (to name them), but a user sees
+   * and may ask about their own region only, so that is where the drill-down starts and stops.
+   */
+  home = $derived<string | null>(sessionManager.user?.regionCode ?? null);
 
   /** Root first, focused region last; empty until the tree loads. */
   path = $derived.by<RegionNode[]>(() => {
     const root = regionsManager.root;
     if (!root) return [];
-    return (this.code ? pathTo(root, this.code) : null) ?? [root];
+    const target = this.code ?? this.home;
+    return (target ? pathTo(root, target) : null) ?? [root];
   });
+
+  /** Whether `code` is the user's region or inside it (ancestors are shown, not opened). */
+  isWithinHome(code: string): boolean {
+    const home = this.home;
+    const root = regionsManager.root;
+    if (!home || !root) return true;
+    const node = pathTo(root, home)?.at(-1);
+    return node ? code.startsWith(regionPrefix(node)) : true;
+  }
 
   node = $derived<RegionNode | null>(this.path.at(-1) ?? null);
 
@@ -60,11 +77,14 @@ class FocusManager {
   /** Frame of what is focused: the grid when one is, else the region. */
   bbox = $derived<Bbox | null>(this.grid?.bbox ?? this.node?.bbox ?? null);
 
-  /** Focuses region `code` (null = the root); forgets any grid. Unknown codes fall back to the root. */
+  /**
+   * Focuses region `code` (null = the user's own region); forgets any grid. Unknown codes and
+   * regions outside the user's own fall back to it.
+   */
   focusRegion(code: string | null): void {
     const root = regionsManager.root;
     this.grid = null;
-    this.code = code && root && pathTo(root, code) ? code : null;
+    this.code = code && root && pathTo(root, code) && this.isWithinHome(code) ? code : null;
   }
 
   /** Focuses a grid inside village `villageCode`. */

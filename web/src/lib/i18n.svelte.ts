@@ -124,6 +124,13 @@ export interface Messages {
   drillInto: (name: string) => string;
   noParts: string;
   copyLink: string;
+  analystViews: string;
+  playbackDay: string;
+  playbackTime: string;
+  playbackPlay: string;
+  playbackPause: string;
+  playbackStop: string;
+  playbackNote: string;
   linkCopied: string;
   addressPointsLegend: string;
   patrolTracksLegend: string;
@@ -297,6 +304,13 @@ const zh: Messages = {
   drillInto: (name) => `进入 ${name}`,
   noParts: '没有下级区域',
   copyLink: '复制链接',
+  analystViews: '研判分析',
+  playbackDay: '回放日期',
+  playbackTime: '回放时刻',
+  playbackPlay: '回放',
+  playbackPause: '暂停',
+  playbackStop: '结束回放',
+  playbackNote: '按匀速沿轨迹推算位置',
   linkCopied: '链接已复制，可分享当前视图',
   addressPointsLegend: '地址点（按户数）',
   patrolTracksLegend: '巡查轨迹',
@@ -500,6 +514,13 @@ const en: Messages = {
   drillInto: (name) => `Open ${name}`,
   noParts: 'No parts below this region',
   copyLink: 'Copy link',
+  analystViews: 'Analyst views',
+  playbackDay: 'Day',
+  playbackTime: 'Time of day',
+  playbackPlay: 'Replay',
+  playbackPause: 'Pause',
+  playbackStop: 'End replay',
+  playbackNote: 'positions assume a steady pace along each track',
   linkCopied: 'Link copied: it opens this view',
   addressPointsLegend: 'Address points (by households)',
   patrolTracksLegend: 'Patrol tracks',

@@ -20,6 +20,8 @@ import { AtlasMap, type MapHit } from './map/atlas-map';
 import { BASEMAP_ZOOM_BREAKS, prepareBasemap, type PreparedBasemap } from './map/basemap';
 import { selectionManager, type Selection } from './selection.svelte';
 import { rendererOfLayerId, RENDERERS } from './map-layers';
+import { analystManager } from './analyst';
+import { patrolPlayback } from './patrol-playback.svelte';
 import { regionFiguresManager } from './region-figures.svelte';
 import { regionsManager } from './regions-manager.svelte';
 import { atlasTestHook } from './test-hook';
@@ -177,6 +179,8 @@ class MapManager {
     layersManager.reset();
     incidentsManager.reset();
     regionFiguresManager.reset();
+    analystManager.reset();
+    patrolPlayback.stop();
     selectionManager.reset();
     focusManager.reset();
     importManager.reset();
