@@ -21,6 +21,7 @@ import { BASEMAP_ZOOM_BREAKS, prepareBasemap, type PreparedBasemap } from './map
 import { selectionManager, type Selection } from './selection.svelte';
 import { rendererOfLayerId, RENDERERS } from './map-layers';
 import { analystManager } from './analyst';
+import { analyticLayersManager } from './analytic-layers';
 import { patrolPlayback } from './patrol-playback.svelte';
 import { regionFiguresManager } from './region-figures.svelte';
 import { regionsManager } from './regions-manager.svelte';
@@ -63,6 +64,10 @@ async function restoreSelection(sel: string): Promise<void> {
 
 /** Turns a map hit into the inspector's selection, or null when the hit is nothing to inspect. */
 function selectionOf(hit: MapHit, lngLat: [number, number]): Selection | null {
+  if (analyticLayersManager.owns(hit.layerId)) {
+    const s = analyticLayersManager.selectionOf(hit.layerId, hit.object);
+    return s ? { ...s, lngLat } : null;
+  }
   const owner = hit.layerId.split(':', 1)[0]!;
   const properties = hit.properties
     ?? ((hit.object as { properties?: Record<string, unknown> }).properties ?? null);
@@ -73,6 +78,7 @@ function selectionOf(hit: MapHit, lngLat: [number, number]): Selection | null {
 
 function describe(info: PickingInfo): string | null {
   if (!info.layer || info.object === undefined || info.object === null) return null;
+  if (analyticLayersManager.owns(info.layer.id)) return analyticLayersManager.describe(info.layer.id, info.object);
   return rendererOfLayerId(info.layer.id)?.describe?.(info.object, i18n.t, i18n.locale) ?? null;
 }
 
@@ -144,7 +150,9 @@ class MapManager {
 
     // A shared link (or a reload) brings its view with it: filters, layers, focus, viewport.
     const view = parseViewState(window.location.search);
+    analyticLayersManager.start();
     applyViewState(view);
+    if (view.analytics !== null) analyticLayersManager.restoreUrlState(view.analytics);
     if (view.grid && focusManager.node) await restoreGrid(view.grid, focusManager.node.code);
     if (stale()) return;
     if (view.selection) void restoreSelection(view.selection);
@@ -180,6 +188,7 @@ class MapManager {
     incidentsManager.reset();
     regionFiguresManager.reset();
     analystManager.reset();
+    analyticLayersManager.reset();
     patrolPlayback.stop();
     selectionManager.reset();
     focusManager.reset();
