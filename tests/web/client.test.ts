@@ -129,6 +129,47 @@ describe.skipIf(!availability.available && !mustFail)('the client in a browser (
     await page.waitForFunction(() => (window as any).__atlas.map.getLayoutProperty('incidents:heat', 'visibility') === 'none');
   });
 
+  it('shows an analytic layer (mediation hotspots) with its legend, and hides it again', async () => {
+    const deckIds = () => page.evaluate(() => {
+      const deck = (window as any).__atlas.map._controls.find((c: any) => c._deck)?._deck;
+      return (deck?.props.layers ?? []).filter((l: any) => l.props.visible !== false).map((l: any) => l.id as string);
+    });
+    expect((await deckIds()).some((id) => id.startsWith('hotspots:'))).toBe(false);
+    const answered = page.waitForResponse((r) => r.url().includes('/api/analytics/hotspots'));
+    await page.getByTestId('analytic-toggle-hotspots').check();
+    expect((await answered).status()).toBe(200);
+    await page.waitForFunction(() => document.querySelector('[data-testid="analytic-legend-hotspots"]')?.getAttribute('data-status') === 'loaded');
+    await page.waitForFunction(() => {
+      const deck = (window as any).__atlas.map._controls.find((c: any) => c._deck)?._deck;
+      return (deck?.props.layers ?? []).some((l: any) => l.id.startsWith('hotspots:'));
+    });
+    expect(await page.getByTestId('analytic-legend-hotspots').innerText()).toMatch(/99%/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'client-hotspots-zh.png') });
+    await page.getByTestId('analytic-toggle-hotspots').uncheck();
+    await page.waitForFunction(() => {
+      const deck = (window as any).__atlas.map._controls.find((c: any) => c._deck)?._deck;
+      return !(deck?.props.layers ?? []).some((l: any) => l.id.startsWith('hotspots:') && l.props.visible !== false);
+    });
+  });
+
+  it('lists patrol gaps in the analyst views and frames one on the map', async () => {
+    await page.getByTestId('analyst-toggle').click();
+    await page.getByTestId('analyst-panel').waitFor();
+    await page.getByTestId('analyst-tab-patrol').click();
+    const first = page.getByTestId('analyst-patrol-list').locator('[data-testid="analyst-patrol-row-1"]');
+    await first.waitFor({ timeout: 60_000 });
+    const cell = await first.getAttribute('data-cell');
+    expect(cell).toMatch(/^[0-9a-f]{15}$/);
+    await first.click();
+    // The map frames the cell: its centre is in view at a street-level zoom.
+    await page.waitForFunction(() => (window as any).__atlas.map.getZoom() > 12);
+    await page.screenshot({ path: join(SCREENSHOTS, 'client-analyst-zh.png') });
+    await page.getByTestId('analyst-tab-rhythm').click();
+    await page.getByTestId('analyst-panel').getByText(/\d/).first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'client-rhythm-zh.png') });
+    await page.getByTestId('analyst-toggle').click();
+  });
+
   it('drills down county → township → village → grid with breadcrumbs, figures and the map framed', async () => {
     const township = regions.villageX.code.slice(0, 9);
     await page.getByTestId(`part-${township}`).click();
